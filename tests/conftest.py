@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.plugins.db",
     "tests.plugins.nlp",
     "tests.plugins.web",
+    "tests.plugins.app",
 ]
