@@ -1,0 +1,526 @@
+"""SSRF-safe HTTP GET of a link a user shared.
+
+A Slack user can paste any URL, so the fetcher must never become a way to reach the machine it runs on or
+its network (cloud metadata at 169.254.169.254, databases on 10.x, admin pages on localhost). Two checks:
+
+* before every hop (the first request and each redirect) the URL's scheme is checked and its host is resolved
+  and every address checked, so a refusal comes with a clear reason and no request is sent;
+* at connect time, a custom httpcore network backend resolves the host once more, checks every address
+  and connects to the checked IP itself. A DNS answer that changes between the two (DNS rebinding) cannot
+  slip a private address past the first check.
+
+Both are relaxed only by ``Settings.allow_private_urls`` (tests serving pages from 127.0.0.1).
+Every refusal is a typed :class:`FetchError` whose ``reason`` is one line fit to show the user.
+"""
+
+from __future__ import annotations
+
+import codecs
+import ipaddress
+import logging
+import re
+import socket
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpcore
+import httpx
+
+from bot.config import Settings
+
+__all__ = [
+    "BlockedAddress",
+    "FetchError",
+    "FetchTimeout",
+    "FetchedPage",
+    "HttpStatus",
+    "InvalidUrl",
+    "TooLarge",
+    "TooManyRedirects",
+    "Unreachable",
+    "UnsupportedContentType",
+    "UnsupportedScheme",
+    "address_problem",
+    "check_host",
+    "fetch",
+    "guarded_client",
+    "normalize_url",
+]
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+TEXT_TYPES = frozenset({"text/plain"})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# fetch_timeout bounds each connect/read; the whole fetch (all hops, a slow trickle) gets this many times it.
+TOTAL_TIMEOUT_FACTOR = 3
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"})
+
+# Ranges that ipaddress does not flag by itself on every Python version we support.
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+# --------------------------------------------------------------------------------------------- errors
+
+
+class FetchError(Exception):
+    """A link could not be fetched; ``reason`` is one short line fit to show the user."""
+
+    def __init__(self, reason: str, url: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class InvalidUrl(FetchError):
+    """The text is not a usable absolute URL."""
+
+
+class UnsupportedScheme(FetchError):
+    """Only http and https are fetched (no file:, ftp:, gopher:, data: ...)."""
+
+
+class BlockedAddress(FetchError):
+    """The host is, or resolves to, an address inside a private/special network."""
+
+
+class TooLarge(FetchError):
+    """The body is bigger than ``Settings.fetch_max_bytes``."""
+
+
+class UnsupportedContentType(FetchError):
+    """Not an HTML, XHTML or plain-text document."""
+
+
+class TooManyRedirects(FetchError):
+    """More than ``Settings.fetch_max_redirects`` redirects."""
+
+
+class HttpStatus(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(self, reason: str, url: str | None = None, *, status: int) -> None:
+        super().__init__(reason, url)
+        self.status = status
+
+
+class FetchTimeout(FetchError):
+    """The server did not answer within ``Settings.fetch_timeout``."""
+
+
+class Unreachable(FetchError):
+    """DNS failure, refused connection, TLS failure or a broken HTTP response."""
+
+
+# --------------------------------------------------------------------------------------------- result
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    encoding: str | None
+    body: bytes
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type in HTML_TYPES
+
+    def text(self) -> str:
+        """Decode with the declared charset (header, then <meta>), falling back to UTF-8, then cp1252."""
+        body = self.body
+        if body.startswith(codecs.BOM_UTF8):
+            return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+        if self.encoding:
+            try:
+                return body.decode(self.encoding, errors="replace")
+            except LookupError:
+                pass
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body.decode("cp1252", errors="replace")
+
+
+# --------------------------------------------------------------------------------------------- URLs
+
+
+def normalize_url(url: str) -> str:
+    """One key per article for dedupe: lowercase scheme and host, no fragment, default port or trackers."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host
+    if port is not None and DEFAULT_PORTS.get(scheme) != port:
+        netloc = f"{host}:{port}"
+    if parts.username is not None:
+        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        netloc = f"{userinfo}@{netloc}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMS
+    ]
+    path = parts.path or ("/" if netloc else "")
+    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+
+
+def _parse_url(url: str) -> httpx.URL:
+    """Parse and check an absolute http(s) URL, raising InvalidUrl / UnsupportedScheme."""
+    text = url.strip()
+    if not text:
+        raise InvalidUrl("the link is empty", url)
+    try:
+        parsed = httpx.URL(text)
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        raise InvalidUrl(f"not a valid web address ({_short(text)})", url) from exc
+    if not parsed.scheme:
+        raise InvalidUrl(f"not an absolute web address ({_short(text)})", url)
+    if parsed.scheme not in ALLOWED_SCHEMES:
+        raise UnsupportedScheme(f"only http and https links are fetched, not {parsed.scheme}:", url)
+    if not parsed.host:
+        raise InvalidUrl(f"the link has no host name ({_short(text)})", url)
+    return parsed
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------------- addresses
+
+
+def address_problem(address: str) -> str | None:
+    """Why an IP address must not be fetched ("private", "loopback", ...), or None when it is public.
+
+    IPv6 forms that embed an IPv4 address (``::ffff:127.0.0.1``, 6to4, NAT64) are judged by that address.
+    """
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id ("fe80::1%eth0")
+    except ValueError:
+        return "not an IP address"
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return address_problem(str(embedded))
+        if ip.is_site_local:
+            return "site-local"
+    if ip.is_unspecified:
+        return "unspecified"
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_multicast:
+        return "multicast"
+    if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
+        return "shared (carrier-grade NAT)"
+    if ip.is_private:
+        return "private"
+    if ip.is_reserved:
+        return "reserved"
+    if not ip.is_global:
+        return "not public"
+    return None
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address the host resolves to (an IP literal resolves to itself)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    seen: dict[str, None] = {}
+    for _family, _type, _proto, _canon, sockaddr in infos:
+        seen.setdefault(str(sockaddr[0]), None)
+    return list(seen)
+
+
+def _blocked_reason(host: str, addresses: Iterable[str]) -> str | None:
+    for address in addresses:
+        problem = address_problem(address)
+        if problem is not None:
+            if host.strip("[]") == address:
+                return f"the address is {problem} ({address})"
+            return f"{host} resolves to a {problem} address ({address})"
+    return None
+
+
+def check_host(host: str, port: int, settings: Settings, *, url: str | None = None) -> list[str]:
+    """Resolve a host and refuse it if ANY of its addresses is not public; return the addresses.
+
+    Refusing when any one address is bad (not just the first) keeps a host that answers with both a
+    public and a private address from being reached through the private one.
+    """
+    host = host.strip("[]")
+    try:
+        addresses = _resolve(host, port)
+    except (OSError, UnicodeError) as exc:
+        raise Unreachable(f"could not resolve the host name {host}", url) from exc
+    if not addresses:
+        raise Unreachable(f"could not resolve the host name {host}", url)
+    if not settings.allow_private_urls:
+        reason = _blocked_reason(host, addresses)
+        if reason is not None:
+            raise BlockedAddress(reason, url)
+    return addresses
+
+
+# --------------------------------------------------------------------------------------------- transport
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Resolve, check every address, then connect to a checked IP, so DNS rebinding can't bypass the guard.
+
+    TLS still uses the URL's host name for SNI and certificate checks: httpcore takes those from the
+    request origin, not from the host passed to ``connect_tcp``.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            addresses = check_host(host, port, self._settings)
+        except Unreachable as exc:
+            raise httpcore.ConnectError(exc.reason) from exc
+        last_error: Exception | None = None
+        for address in addresses:
+            try:
+                return self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except httpcore.ConnectTimeout:
+                raise
+            except httpcore.ConnectError as exc:
+                last_error = exc
+        raise httpcore.ConnectError(f"could not connect to {host}") from last_error
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's own transport with the pool rebuilt around :class:`_GuardedBackend`.
+
+    httpx 0.28 has no public way to pass an httpcore network backend (encode/httpx#3749 proposes one),
+    so the pool built by ``HTTPTransport.__init__`` is replaced; ``handle_request`` then works unchanged.
+    httpx is pinned in pyproject.toml, and tests/test_fetch.py proves the guard is live.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(trust_env=False)
+        if not hasattr(self, "_pool"):  # pragma: no cover - guards an httpx upgrade
+            raise RuntimeError("httpx.HTTPTransport no longer keeps its pool in _pool")
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=10,
+            max_keepalive_connections=5,
+            keepalive_expiry=5.0,
+            network_backend=_GuardedBackend(settings),
+        )
+
+
+def guarded_client(settings: Settings) -> httpx.Client:
+    """An httpx client whose every connection goes through the address guard; redirects are ours."""
+    return httpx.Client(
+        transport=_GuardedTransport(settings),
+        timeout=httpx.Timeout(settings.fetch_timeout),
+        follow_redirects=False,
+        trust_env=False,  # an environment proxy would make the proxy, not the target, the checked address
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------- fetch
+
+
+def fetch(url: str, settings: Settings, *, client: httpx.Client | None = None) -> FetchedPage:
+    """GET a user's link within the limits of ``settings``; raise a typed FetchError on any refusal.
+
+    Pass ``client`` to reuse connections across fetches; it should come from :func:`guarded_client`,
+    otherwise only the per-hop check (not the connect-time one) protects against private addresses.
+    """
+    try:
+        if client is not None:
+            return _fetch(url, settings, client)
+        with guarded_client(settings) as own_client:
+            return _fetch(url, settings, own_client)
+    except FetchError as exc:
+        logger.warning("fetch refused %s: %s", exc.url or url, exc.reason)
+        raise
+
+
+def _fetch(url: str, settings: Settings, client: httpx.Client) -> FetchedPage:
+    deadline = time.monotonic() + settings.fetch_timeout * TOTAL_TIMEOUT_FACTOR
+    current = url
+    for hop in range(settings.fetch_max_redirects + 1):
+        target = _parse_url(current)
+        check_host(target.host, target.port or DEFAULT_PORTS[target.scheme], settings, url=current)
+        headers = {"User-Agent": settings.user_agent}
+        try:
+            with client.stream("GET", target, headers=headers) as response:
+                if response.status_code in REDIRECT_STATUSES:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise HttpStatus(
+                            f"the server answered {response.status_code} without a new address",
+                            current,
+                            status=response.status_code,
+                        )
+                    try:
+                        current = str(response.url.join(location.strip()))
+                    except (httpx.InvalidURL, ValueError) as exc:
+                        raise InvalidUrl("the page redirects to an invalid address", current) from exc
+                    logger.debug("redirect %d: %s -> %s", hop + 1, response.url, current)
+                    continue
+                return _read(url, response, settings, deadline)
+        except httpx.TimeoutException as exc:
+            raise FetchTimeout(
+                f"the site did not answer within {settings.fetch_timeout:g} s", current
+            ) from exc
+        except httpx.TooManyRedirects as exc:  # pragma: no cover - follow_redirects is off
+            raise TooManyRedirects("too many redirects", current) from exc
+        except httpx.RemoteProtocolError as exc:
+            raise Unreachable("the site sent a broken HTTP response", current) from exc
+        except httpx.TransportError as exc:
+            host = _host_of(current)
+            raise Unreachable(f"could not connect to {host}", current) from exc
+    raise TooManyRedirects(f"more than {settings.fetch_max_redirects} redirects", url)
+
+
+def _host_of(url: str) -> str:
+    try:
+        return httpx.URL(url).host or url
+    except (httpx.InvalidURL, ValueError):
+        return url
+
+
+def _read(url: str, response: httpx.Response, settings: Settings, deadline: float) -> FetchedPage:
+    final_url = str(response.url)
+    status = response.status_code
+    if not 200 <= status < 300 or status == 204:
+        raise HttpStatus(
+            f"the site answered {status} {response.reason_phrase}".rstrip(), final_url, status=status
+        )
+
+    content_type, header_charset = _parse_content_type(response.headers.get("content-type", ""))
+    if content_type and content_type not in HTML_TYPES | TEXT_TYPES:
+        raise UnsupportedContentType(f"not a web page or text ({content_type})", final_url)
+
+    limit = settings.fetch_max_bytes
+    declared = response.headers.get("content-length")
+    if declared and declared.strip().isdigit() and int(declared) > limit:
+        raise TooLarge(f"the page is too large ({_size(int(declared))}, limit {_size(limit)})", final_url)
+
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"the page is larger than {_size(limit)}", final_url)
+        if time.monotonic() > deadline:
+            raise FetchTimeout("the site took too long to send the page", final_url)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+
+    if not content_type:
+        content_type = _sniff_type(body)
+        if content_type is None:
+            raise UnsupportedContentType("not a web page or text (binary data)", final_url)
+    encoding = _valid_codec(header_charset) or (_meta_charset(body) if content_type in HTML_TYPES else None)
+    return FetchedPage(
+        url=url, final_url=final_url, status=status, content_type=content_type, encoding=encoding, body=body
+    )
+
+
+def _size(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB"
+    if n >= 1_000:
+        return f"{n / 1_000:.0f} kB"
+    return f"{n} bytes"
+
+
+def _parse_content_type(header: str) -> tuple[str, str | None]:
+    """("text/html", "utf-8") from 'text/html; charset="UTF-8"'."""
+    media, _, params = header.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return media.strip().lower(), charset
+
+
+def _valid_codec(name: str | None) -> str | None:
+    """The codec name if Python knows it; 'latin-1' and 'iso-8859-1' are read as cp1252, as browsers do."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return "cp1252" if codec in {"iso8859-1", "ascii"} else codec
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _meta_charset(body: bytes) -> str | None:
+    """The charset a page declares in a <meta> tag within its first 4 kB (what browsers look at)."""
+    match = _META_CHARSET.search(body[:4096])
+    return _valid_codec(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+_HTML_START = re.compile(
+    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|article|div|p)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _sniff_type(body: bytes) -> str | None:
+    """Guess a missing content type: HTML, plain text, or None for binary data."""
+    head = body[:2048].removeprefix(codecs.BOM_UTF8)
+    if _HTML_START.match(head):
+        return "text/html"
+    if b"\x00" in head:
+        return None
+    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f")
+    if head and controls / len(head) > 0.02:
+        return None
+    return "text/plain"
