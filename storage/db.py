@@ -1,0 +1,160 @@
+"""Engines, sessions and migrations: the one place that knows how each backend must be configured."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class SchemaNotCurrent(Exception):
+    """The database is behind (or ahead of) this code's migrations: the app must not start on it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(f"the database at {url} is not migrated: run `claimbot db upgrade`")
+
+
+def normalize_url(url: str | sa.URL) -> sa.URL:
+    """Map `postgresql://` (and Heroku's `postgres://`) to the psycopg 3 driver we ship."""
+    if isinstance(url, str) and url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    u = make_url(url)
+    if u.drivername == "postgresql":
+        u = u.set(drivername="postgresql+psycopg")
+    return u
+
+
+def safe_url(url: str | sa.URL | Engine | Connection) -> str:
+    """The URL without its password, for messages and logs."""
+    if isinstance(url, Connection):
+        url = url.engine
+    if isinstance(url, Engine):
+        url = url.url
+    return normalize_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str | sa.URL, **kwargs: Any) -> Engine:
+    """An engine configured for claimbot's access pattern on either backend.
+
+    SQLite: foreign keys on, WAL (readers don't block the writer), a busy timeout, and BEGIN IMMEDIATE so
+    two writers queue on the lock instead of failing with "database is locked" when one upgrades a read
+    snapshot (the race tests depend on it). pysqlite's own transaction handling is switched off because
+    it does not BEGIN before SELECT or SAVEPOINT.
+
+    PostgreSQL: psycopg 3 with automatic prepared statements off. After 5 executions psycopg prepares a
+    statement and PostgreSQL may switch to a generic plan, which took an absent-word search over a second.
+    """
+    u = normalize_url(url)
+    if u.get_backend_name() == "sqlite":
+        connect_args = {"check_same_thread": False, **kwargs.pop("connect_args", {})}
+        engine = sa.create_engine(u, connect_args=connect_args, **kwargs)
+        sa.event.listen(engine, "connect", _sqlite_on_connect)
+        sa.event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    if u.get_backend_name() == "postgresql":
+        connect_args = {"prepare_threshold": None, **kwargs.pop("connect_args", {})}
+        kwargs.setdefault("pool_pre_ping", True)
+        return sa.create_engine(u, connect_args=connect_args, **kwargs)
+    return sa.create_engine(u, **kwargs)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see make_engine
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded attributes after commit: replies are rendered after the transaction."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """Alembic's config built in code: migrations ship inside the package, no alembic.ini needed."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        cfg.set_main_option("sqlalchemy.url", str(normalize_url(url)).replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+@contextmanager
+def _migration_connection(url: str | sa.URL) -> Iterator[Connection]:
+    engine = make_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply migrations up to `revision` (what `claimbot db upgrade` runs)."""
+    with _migration_connection(url) as conn:
+        command.upgrade(alembic_config(conn), revision)
+        conn.commit()
+    log.info("database %s upgraded to %s", safe_url(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    with _migration_connection(url) as conn:
+        command.downgrade(alembic_config(conn), revision)
+        conn.commit()
+
+
+def check(url: str) -> None:
+    """Raise alembic's AutoGenerateDiffsDetected when the models and the migrated schema disagree."""
+    with _migration_connection(url) as conn:
+        command.check(alembic_config(conn))
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "storage/migrations has no revisions"
+    return head
+
+
+def current_revision(engine: Engine | Connection) -> str | None:
+    if isinstance(engine, Connection):
+        return MigrationContext.configure(engine).get_current_revision()
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def ensure_current(engine: Engine) -> None:
+    """Refuse to run on a database whose schema is not exactly this code's head revision."""
+    try:
+        current = current_revision(engine)
+    except sa.exc.OperationalError as exc:
+        raise SchemaNotCurrent(safe_url(engine)) from exc
+    if current != head_revision():
+        raise SchemaNotCurrent(safe_url(engine))

@@ -1,0 +1,221 @@
+"""The typed ORM models: one metadata, one naming convention, `Mapped[...]` columns.
+
+Search internals that only one backend has (SQLite's FTS5 table, PostgreSQL's tsvector column and GIN
+index) are created by the migration and used by `storage.search`; the models describe what both share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import (
+    UTCDateTime,
+    bool_false,
+    created_now,
+    intpk,
+    json_list,
+    long_text,
+    slack_id,
+    url_text,
+    utcnow,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SHARE_STATUSES = ("pending", "done", "failed")
+SOURCE_KINDS = ("person", "organization", "unnamed")
+CLAIM_KINDS = ("direct", "indirect", "according_to", "continuation")
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime(),
+        str: sa.String(255),
+        list[Any]: sa.JSON,
+        dict[str, Any]: sa.JSON,
+    }
+
+
+class Article(Base):
+    """A fetched and analysed page: stored once per canonical URL, whoever shares it."""
+
+    __tablename__ = "article"
+
+    id: Mapped[intpk]
+    url: Mapped[url_text]
+    canonical_url: Mapped[url_text] = mapped_column(unique=True)
+    title: Mapped[long_text]
+    site: Mapped[str | None]
+    byline: Mapped[str | None] = mapped_column(sa.Text)
+    published: Mapped[dt.date | None]
+    fetched_at: Mapped[created_now]
+    text: Mapped[long_text]
+    word_count: Mapped[int]
+
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="article", order_by="Claim.rank", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Share(Base):
+    """One link in one Slack message. Written before any slow work so a restart resumes it."""
+
+    __tablename__ = "share"
+    __table_args__ = (
+        sa.UniqueConstraint("team", "channel", "message_ts", "url"),
+        _one_of("status", SHARE_STATUSES, "status"),
+        sa.Index("ix_share_status_id", "status", "id"),
+        sa.Index("ix_share_team_created_at", "team", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    team: Mapped[slack_id]
+    channel: Mapped[slack_id]
+    channel_name: Mapped[str | None]
+    channel_private: Mapped[bool_false]
+    message_ts: Mapped[slack_id]
+    thread_ts: Mapped[slack_id]
+    user: Mapped[str | None] = mapped_column(sa.String(64))
+    url: Mapped[url_text]
+    article_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("article.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", server_default="pending")
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    reply_ts: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[created_now]
+
+    article: Mapped[Article | None] = relationship()
+
+
+class SlackEvent(Base):
+    """Event ids we have seen: Slack redelivers events it thinks we missed."""
+
+    __tablename__ = "slack_event"
+
+    id: Mapped[intpk]
+    team: Mapped[slack_id]
+    event_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    received_at: Mapped[created_now]
+
+
+class Source(Base):
+    """Who speaks. Global across articles, so `source:NAME` finds a speaker in every article."""
+
+    __tablename__ = "source"
+    __table_args__ = (_one_of("kind", SOURCE_KINDS, "kind"),)
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(400))
+    name_key: Mapped[str] = mapped_column(sa.String(400), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    role: Mapped[str | None] = mapped_column(sa.Text)
+    aliases: Mapped[json_list]
+    search_names: Mapped[str] = mapped_column(sa.Text, default="", server_default=sa.text("''"))
+    """Case-folded name and aliases, one a line: what `source:` matches as a substring."""
+
+
+class Claim(Base):
+    """Who claims what, with the character spans that let us point back into the article text."""
+
+    __tablename__ = "claim"
+    __table_args__ = (
+        _one_of("kind", CLAIM_KINDS, "kind"),
+        sa.Index("ix_claim_article_id_rank", "article_id", "rank"),
+    )
+
+    id: Mapped[intpk]
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id", ondelete="CASCADE"))
+    source_id: Mapped[int | None] = mapped_column(sa.ForeignKey("source.id", ondelete="SET NULL"), index=True)
+    source_mention: Mapped[str | None] = mapped_column(sa.Text)
+    role: Mapped[str | None] = mapped_column(sa.Text)
+    cue: Mapped[str | None] = mapped_column(sa.String(100))
+    content: Mapped[long_text]
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    start: Mapped[int]
+    end: Mapped[int]
+    sentence: Mapped[long_text]
+    source_start: Mapped[int | None]
+    source_end: Mapped[int | None]
+    cue_start: Mapped[int | None]
+    cue_end: Mapped[int | None]
+    quantities: Mapped[json_list]
+    entities: Mapped[json_list]
+    salience: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    rank: Mapped[int]
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+    source: Mapped[Source | None] = relationship()
+
+
+class ChannelSettings(Base):
+    """Per-channel digest settings; the time zone is the one of the user who turned the digest on."""
+
+    __tablename__ = "channel_settings"
+    __table_args__ = (sa.UniqueConstraint("team", "channel"),)
+
+    id: Mapped[intpk]
+    team: Mapped[slack_id]
+    channel: Mapped[slack_id]
+    digest_enabled: Mapped[bool_false]
+    digest_hour: Mapped[int] = mapped_column(default=9, server_default=sa.text("9"))
+    digest_minute: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
+    set_by: Mapped[str | None] = mapped_column(sa.String(64))
+    updated_at: Mapped[created_now] = mapped_column(onupdate=utcnow)
+
+
+class Digest(Base):
+    """A posted (or being posted) daily digest: unique per channel and local date, whichever process fires."""
+
+    __tablename__ = "digest"
+    __table_args__ = (sa.UniqueConstraint("team", "channel", "local_date"),)
+
+    id: Mapped[intpk]
+    team: Mapped[slack_id]
+    channel: Mapped[slack_id]
+    local_date: Mapped[dt.date]
+    created_at: Mapped[created_now]
+    posted_ts: Mapped[str | None] = mapped_column(sa.String(64))
+    claim_count: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+
+
+class SearchEntry(Base):
+    """One searchable (claim, share) pair; its id order is share-time order, newest last.
+
+    Search reads matches in descending id so the newest 20 come first without a sort (see DESIGN's speed
+    facts). A claim of an article nobody shared yet (CLI ingest) has one entry without share, visible only
+    to the operator. The full-text side (FTS5 rows or a tsvector column) is kept in sync by triggers.
+    """
+
+    __tablename__ = "search_entry"
+    __table_args__ = (
+        sa.Index("ix_search_entry_team_id", "team", "id"),
+        sa.Index("ix_search_entry_source_id_id", "source_id", "id"),
+    )
+
+    id: Mapped[intpk]
+    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id", ondelete="CASCADE"), index=True)
+    share_id: Mapped[int | None] = mapped_column(sa.ForeignKey("share.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int | None] = mapped_column(sa.ForeignKey("source.id", ondelete="SET NULL"))
+    team: Mapped[str | None] = mapped_column(sa.String(64))
+    channel: Mapped[str | None] = mapped_column(sa.String(64))
+    private: Mapped[bool_false]
+    shared_at: Mapped[dt.datetime] = mapped_column(index=True)
