@@ -201,4 +201,3 @@ def fetch_settings() -> Settings:
         fetch_max_redirects=3,
         user_agent="claimbot-tests/1.0",
     )
-
