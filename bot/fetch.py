@@ -44,8 +44,10 @@ __all__ = [
     "UnsupportedScheme",
     "address_problem",
     "check_host",
+    "decode_body",
     "fetch",
     "guarded_client",
+    "looks_binary",
     "normalize_url",
 ]
 
@@ -137,19 +139,43 @@ class FetchedPage:
         return self.content_type in HTML_TYPES
 
     def text(self) -> str:
-        """Decode with the declared charset (header, then <meta>), falling back to UTF-8, then cp1252."""
-        body = self.body
-        if body.startswith(codecs.BOM_UTF8):
-            return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-        if self.encoding:
-            try:
-                return body.decode(self.encoding, errors="replace")
-            except LookupError:
-                pass
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            return body.decode("cp1252", errors="replace")
+        """The body as text, decoded with the declared charset (header, then <meta>), else UTF-8 or cp1252."""
+        return decode_body(self.body, self.encoding)
+
+
+def decode_body(body: bytes, encoding: str | None = None) -> str:
+    """Decode a page: a BOM wins, then the declared or <meta> charset, then UTF-8, then cp1252."""
+    if body.startswith(codecs.BOM_UTF8):
+        return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    for candidate in (encoding, _meta_charset(body)):
+        codec = _valid_codec(candidate)
+        if codec:
+            return body.decode(codec, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
+
+
+_BINARY_MAGIC = (
+    b"%PDF-",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"BZh",
+    b"7z\xbc\xaf",
+)
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data that is not text: a known binary signature, NUL bytes or many control characters."""
+    head = data[:4096]
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\x1b")
+    return bool(head) and controls / len(head) > 0.02
 
 
 # --------------------------------------------------------------------------------------------- URLs
@@ -518,9 +544,6 @@ def _sniff_type(body: bytes) -> str | None:
     head = body[:2048].removeprefix(codecs.BOM_UTF8)
     if _HTML_START.match(head):
         return "text/html"
-    if b"\x00" in head:
-        return None
-    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f")
-    if head and controls / len(head) > 0.02:
+    if looks_binary(body):
         return None
     return "text/plain"
