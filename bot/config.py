@@ -19,7 +19,7 @@ def _split_csv(value: object) -> object:
 
 
 class Settings(BaseSettings):
-    """Defaults first, then environment variables (``CLAIMBOT_*`` and the usual Slack names), then ``.env``."""
+    """Defaults, then ``.env``, then environment variables (``CLAIMBOT_*`` and the usual Slack names)."""
 
     model_config = SettingsConfigDict(
         env_prefix="CLAIMBOT_", env_file=".env", extra="ignore", frozen=True, populate_by_name=True

@@ -1,0 +1,123 @@
+"""The Bolt App factory: settings and a WebClient in, a wired app out.
+
+Entrypoints (Socket Mode, gunicorn, tests, the demo) pick the transport; behaviour lives in handlers/.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from bot.queue import InProcessQueue, JobQueue
+from bot.services import Services
+from bot.shares import process_shares
+from bot.slack_ops import SlackClients, make_web_client
+
+logger = logging.getLogger(__name__)
+
+BOT_SCOPES = [
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "groups:read",
+    "im:history",
+    "mpim:history",
+    "reactions:write",
+    "users:read",
+]
+
+
+class SlackConfigError(Exception):
+    """The Slack credentials present don't make a runnable app; the message says what to set."""
+
+
+@dataclass
+class AppDeps:
+    """What listeners need, passed explicitly (no globals)."""
+
+    services: Services
+    clients: SlackClients
+    queue: JobQueue
+
+
+def installation_store(services: Services) -> SQLAlchemyInstallationStore:
+    settings = services.settings
+    return SQLAlchemyInstallationStore(client_id=settings.slack_client_id or "", engine=services.engine)
+
+
+def build_deps(services: Services, queue: JobQueue | None = None) -> AppDeps:
+    """Clients per workspace plus a queue whose jobs post with them."""
+    settings = services.settings
+    store = installation_store(services) if settings.slack_client_id else None
+    clients = SlackClients(settings, store)
+    if queue is None:
+        queue = InProcessQueue(lambda ids: process_shares(services, clients, ids), workers=settings.workers)
+    return AppDeps(services=services, clients=clients, queue=queue)
+
+
+def create_app(deps: AppDeps, *, client: WebClient | None = None, socket_mode: bool = False) -> App:
+    """One workspace with SLACK_BOT_TOKEN, or any number through OAuth with SLACK_CLIENT_ID/SECRET."""
+    from handlers import register
+
+    settings = deps.services.settings
+    client = client or make_web_client(settings)
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    if not socket_mode and not secret:
+        raise SlackConfigError("HTTP mode needs SLACK_SIGNING_SECRET to check that requests come from Slack")
+    kwargs: dict[str, Any] = {
+        "name": "claimbot",
+        "client": client,
+        "signing_secret": secret or "",
+        "logger": logging.getLogger("bot.slack"),
+    }
+    if settings.slack_client_id and settings.slack_client_secret:
+        store = deps.clients.installation_store or installation_store(deps.services)
+        client_secret = settings.slack_client_secret.get_secret_value()
+        kwargs["installation_store"] = store
+        kwargs["installation_store_bot_only"] = True
+        # The cache spares an auth.test per request; Bolt's default authorize leaves it off.
+        kwargs["authorize"] = InstallationStoreAuthorize(
+            installation_store=store,
+            client_id=settings.slack_client_id,
+            client_secret=client_secret,
+            logger=logging.getLogger("bot.slack"),
+            bot_only=True,
+            cache_enabled=True,
+            client=client,
+        )
+        kwargs["oauth_settings"] = OAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=client_secret,
+            scopes=BOT_SCOPES,
+            installation_store=store,
+            installation_store_bot_only=True,
+            state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=deps.services.engine),
+        )
+    elif settings.slack_bot_token:
+        kwargs["token"] = settings.slack_bot_token.get_secret_value()
+    else:
+        raise SlackConfigError(
+            "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth installs)"
+        )
+    app = App(**kwargs)
+    app.error(_on_error)
+    register(app, deps)
+    return app
+
+
+def _on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse | None:
+    """Log for the operator; Slack gets a plain 500 and the user never sees a traceback."""
+    kind = body.get("type") or body.get("command") or "request"
+    logger.error("unhandled error in %s: %r", kind, error, exc_info=error)
+    return None

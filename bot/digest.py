@@ -1,0 +1,141 @@
+"""Daily digests: which channels are due, what they get, and posting each at most once a day.
+
+The schedule is kept in each channel's own time zone, but decided from a UTC clock: a channel is due once
+its local wall-clock time has passed the configured hour on a local date that has no Digest row yet. The
+row is inserted before posting (its uniqueness is the lock), so restarts, two schedulers and daylight-
+saving changes neither repeat nor skip a day. A digest covers the claims shared since the previous day's
+scheduled time, so consecutive digests neither overlap nor leave gaps, even across a DST change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from bot.pipeline import claim_line
+from bot.render import ArticleCard, DigestView, digest_blocks, digest_fallback
+from bot.services import Services
+from storage import models, repository
+
+logger = logging.getLogger(__name__)
+
+# (team, channel, blocks, fallback text) -> posted message ts, or None when the post failed
+Poster = Callable[[str, str, list[dict], str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class DueDigest:
+    team: str
+    channel: str
+    local_date: date
+    since: datetime
+    until: datetime
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("unknown time zone %r, using UTC", name)
+        return ZoneInfo("UTC")
+
+
+def scheduled_instant(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
+    """The UTC instant of ``hour:minute`` local on ``day``; a wall time skipped by DST maps forward."""
+    local = datetime.combine(day, time(hour, minute), tzinfo=tz)
+    # Round-trip through UTC normalises a non-existent local time (spring forward) to a real instant.
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def due_digest(setting: models.ChannelSettings, now: datetime) -> DueDigest | None:
+    """The digest this channel owes at ``now`` (UTC), if its time has come today."""
+    if not setting.digest_enabled:
+        return None
+    tz = zone(setting.timezone)
+    local_now = now.astimezone(tz)
+    today = local_now.date()
+    until = scheduled_instant(today, setting.digest_hour, setting.digest_minute, tz)
+    if now < until:
+        return None
+    # Turned on after today's time: the first digest is tomorrow's, not an immediate one.
+    enabled_at = setting.updated_at
+    if enabled_at is not None and enabled_at.tzinfo is None:
+        enabled_at = enabled_at.replace(tzinfo=ZoneInfo("UTC"))
+    if enabled_at is not None and enabled_at > until:
+        return None
+    since = scheduled_instant(today - timedelta(days=1), setting.digest_hour, setting.digest_minute, tz)
+    return DueDigest(setting.team, setting.channel, today, since, until)
+
+
+def digest_view(
+    session: Session,
+    *,
+    team: str | None,
+    channel: str | None,
+    since: datetime,
+    until: datetime,
+    day: date | None = None,
+    channel_label: str | None = None,
+) -> DigestView:
+    shared = repository.shared_claims(session, since=since, until=until, team=team, channel=channel)
+    cards = [
+        ArticleCard(
+            title=item.article.title,
+            url=item.article.canonical_url,
+            site=item.article.site,
+            published=item.article.published,
+            claims=[claim_line(c) for c in item.claims],
+            total_claims=len(item.claims),
+        )
+        for item in shared
+    ]
+    label = channel_label or (f"<#{channel}>" if channel and team else (channel or "all channels"))
+    return DigestView(channel_label=label, day=day or until.date(), cards=cards)
+
+
+def run_due_digests(services: Services, post: Poster, now: datetime) -> list[DueDigest]:
+    """Post every digest due at ``now``; returns the ones this call posted."""
+    with services.transaction() as session:
+        due = [d for s in repository.digest_subscriptions(session) if (d := due_digest(s, now))]
+    posted = []
+    for item in due:
+        with services.transaction() as session:
+            if not repository.claim_digest(
+                session, team=item.team, channel=item.channel, local_date=item.local_date
+            ):
+                continue  # another process or an earlier run took this day
+            view = digest_view(
+                session,
+                team=item.team,
+                channel=item.channel,
+                since=item.since,
+                until=item.until,
+                day=item.local_date,
+            )
+        claim_count = sum(card.total_claims for card in view.cards)
+        ts = None
+        if view.cards:
+            ts = post(item.team, item.channel, digest_blocks(view), digest_fallback(view))
+            if ts is None:
+                logger.error(
+                    "digest for %s/%s on %s was not posted", item.team, item.channel, item.local_date
+                )
+            else:
+                posted.append(item)
+        else:
+            logger.info("nothing to digest for %s/%s on %s", item.team, item.channel, item.local_date)
+        with services.transaction() as session:
+            repository.mark_digest_posted(
+                session,
+                team=item.team,
+                channel=item.channel,
+                local_date=item.local_date,
+                posted_ts=ts,
+                claim_count=claim_count,
+            )
+    return posted

@@ -1,0 +1,178 @@
+"""One article's way through the product: fetch -> article -> claims -> SQL, and back out as a card.
+
+The CLI and the Slack worker both call these functions, so what ``claimbot ingest`` stores is what a
+shared link stores.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.article import ArticleError, ArticleText, article_from_page
+from bot.claims import Claim, extract_claims
+from bot.config import Settings
+from bot.fetch import FetchError, fetch, normalize_url
+from bot.render import ArticleCard, ClaimLine
+from bot.services import Services
+from storage import models, repository
+from storage.records import NewArticle, NewClaim, NewSource
+
+logger = logging.getLogger(__name__)
+
+
+class InputError(Exception):
+    """Input the product cannot use; ``reason`` is one line fit to show the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+USER_ERRORS: tuple[type[Exception], ...] = (FetchError, ArticleError, InputError)
+
+
+def reason_of(exc: Exception) -> str:
+    """The one-line explanation a user sees; internal errors never leak their details."""
+    if isinstance(exc, USER_ERRORS):
+        return str(getattr(exc, "reason", None) or exc)
+    return "something went wrong on our side while reading it; the operator has the details"
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    article_id: int
+    card: ArticleCard
+    created: bool
+
+
+def read_url(url: str, settings: Settings) -> ArticleText:
+    return article_from_page(fetch(url, settings))
+
+
+def analyse(nlp: object, article: ArticleText) -> list[Claim]:
+    return extract_claims(nlp, article.text)
+
+
+def to_records(article: ArticleText, claims: Sequence[Claim], url: str) -> tuple[NewArticle, list[NewClaim]]:
+    """Translate the extractor's output into storage's records (storage imports nothing of ours)."""
+    canonical = article.canonical_url or normalize_url(url)
+    new_article = NewArticle(
+        url=url,
+        canonical_url=canonical,
+        title=article.title or canonical,
+        site=article.site,
+        byline=article.byline,
+        published=article.published,
+        text=article.text,
+    )
+    text = article.text
+    records = []
+    for claim in claims:
+        start, end = claim.content_span
+        s_start, s_end = claim.sentence_span
+        source = (
+            NewSource(
+                name=claim.source,
+                kind=claim.source_kind or "unnamed",
+                role=claim.role,
+                aliases=tuple(claim.source_aliases),
+            )
+            if claim.source
+            else None
+        )
+        records.append(
+            NewClaim(
+                content=claim.content,
+                start=start,
+                end=end,
+                kind=claim.kind,
+                sentence=text[s_start:s_end] if s_end > s_start else claim.content,
+                salience=claim.salience,
+                source=source,
+                source_mention=claim.source_mention,
+                source_start=claim.source_span[0] if claim.source_span else None,
+                source_end=claim.source_span[1] if claim.source_span else None,
+                role=claim.role,
+                cue=claim.cue,
+                cue_start=claim.cue_span[0] if claim.cue_span else None,
+                cue_end=claim.cue_span[1] if claim.cue_span else None,
+                quantities=[
+                    {"value": q.value, "text": q.text, "counted": q.counted} for q in claim.quantities
+                ],
+                entities=list(claim.entities),
+            )
+        )
+    return new_article, records
+
+
+def card_from_claims(article: ArticleText, claims: Sequence[Claim], url: str | None = None) -> ArticleCard:
+    return ArticleCard(
+        title=article.title or url or "Untitled",
+        url=article.canonical_url or url,
+        site=article.site,
+        published=article.published,
+        claims=[
+            ClaimLine(content=c.content, source=c.source, role=c.role, cue=c.cue, kind=c.kind) for c in claims
+        ],
+        total_claims=len(claims),
+    )
+
+
+def card_from_stored(session: Session, article: models.Article) -> ArticleCard:
+    claims = repository.article_claims(session, article.id)
+    return ArticleCard(
+        title=article.title,
+        url=article.canonical_url,
+        site=article.site,
+        published=article.published,
+        claims=[claim_line(c) for c in claims],
+        total_claims=len(claims),
+    )
+
+
+def claim_line(claim: models.Claim) -> ClaimLine:
+    return ClaimLine(
+        content=claim.content,
+        source=claim.source.name if claim.source else None,
+        role=claim.role or (claim.source.role if claim.source else None),
+        cue=claim.cue,
+        kind=claim.kind,
+    )
+
+
+def store(
+    services: Services, session: Session, article: ArticleText, url: str
+) -> tuple[models.Article, bool]:
+    """Analyse and store, unless an article with the same canonical URL is already kept."""
+    canonical = article.canonical_url or normalize_url(url)
+    existing = repository.find_article(session, canonical)
+    if existing is not None:
+        return existing, False
+    claims = analyse(services.nlp, article)
+    new_article, records = to_records(article, claims, url)
+    return repository.store_article(session, new_article, records)
+
+
+def stored_article_for(session: Session, url: str) -> models.Article | None:
+    """An article already read from this link, so a re-shared link costs no fetch and no NLP."""
+    return repository.find_article(session, normalize_url(url)) or repository.find_article(session, url)
+
+
+def ingest_url(services: Services, url: str) -> Ingested:
+    """Fetch, analyse and store one link in one transaction; errors leave the database as it was."""
+    with services.transaction() as session:
+        known = stored_article_for(session, url)
+        if known is not None:
+            return Ingested(known.id, card_from_stored(session, known), created=False)
+    article = read_url(url, services.settings)
+    return ingest_article(services, article, url)
+
+
+def ingest_article(services: Services, article: ArticleText, url: str) -> Ingested:
+    with services.transaction() as session:
+        row, created = store(services, session, article, url)
+        return Ingested(row.id, card_from_stored(session, row), created=created)

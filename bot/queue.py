@@ -1,0 +1,90 @@
+"""Where share jobs run: a thread pool in the embedded mode, Celery workers at scale.
+
+A job is a list of Share ids. Jobs are idempotent (a share is claimed before it is worked on), so a job
+delivered twice, or resumed after a restart, never posts twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Protocol
+
+from bot.services import Services
+from storage import repository
+
+logger = logging.getLogger(__name__)
+
+Job = Callable[[Sequence[int]], object]
+
+
+class JobQueue(Protocol):
+    def submit(self, share_ids: Sequence[int]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class InProcessQueue:
+    """A thread pool: nothing else to install, and a slow page never blocks Slack's ack."""
+
+    def __init__(self, job: Job, workers: int = 2) -> None:
+        self._job = job
+        self._pool = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="claimbot-job")
+        self._futures: set[Future[object]] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, share_ids: Sequence[int]) -> None:
+        future = self._pool.submit(self._run, list(share_ids))
+        with self._lock:
+            self._futures.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[object]) -> None:
+        with self._lock:
+            self._futures.discard(future)
+
+    def _run(self, share_ids: list[int]) -> None:
+        try:
+            self._job(share_ids)
+        except Exception:
+            logger.exception("job for shares %s failed", share_ids)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the jobs queued so far (the demo and tests read results after this)."""
+        with self._lock:
+            pending = list(self._futures)
+        wait(pending, timeout=timeout)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+class CeleryQueue:
+    """Hands jobs to Celery workers through the broker; web processes only ack and enqueue."""
+
+    def __init__(self, celery_app: object, task_name: str = "claimbot.process_shares") -> None:
+        self._app = celery_app
+        self._task_name = task_name
+
+    def submit(self, share_ids: Sequence[int]) -> None:
+        self._app.send_task(self._task_name, args=[list(share_ids)])  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        return None
+
+
+def resume_pending(services: Services, queue: JobQueue, *, stale_after_seconds: int = 600) -> int:
+    """Queue again what a crash or restart left behind, one job per message; returns the jobs queued."""
+    with services.transaction() as session:
+        shares = repository.resumable_shares(session, stale_after_seconds=stale_after_seconds)
+        groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for share in shares:
+            groups[(share.team, share.channel, share.message_ts)].append(share.id)
+    for ids in groups.values():
+        queue.submit(ids)
+    if groups:
+        logger.info("resumed %d pending share jobs", len(groups))
+    return len(groups)

@@ -1,0 +1,356 @@
+"""Pure builders for what users read: Block Kit for Slack and plain text for the CLI.
+
+Everything here takes view records and returns dicts or strings, so it is tested without a client and
+the CLI prints exactly what Slack would show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from bot import slack_limits as limits
+
+NUMBER = re.compile(r"(?<![\w*])\d[\d,.]*\d%?(?![\w*])|(?<![\w*])\d%?(?![\w*])")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLine:
+    """One claim as shown to a reader."""
+
+    content: str
+    source: str | None = None
+    role: str | None = None
+    cue: str | None = None
+    kind: str = "indirect"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    """An article and its top claims; ``total_claims`` counts the ones not shown too."""
+
+    title: str
+    url: str | None
+    claims: Sequence[ClaimLine]
+    total_claims: int
+    site: str | None = None
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A link that could not be summarised, with the one-line reason the user sees."""
+
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchLine:
+    """One search result, already resolved to the thread it came from."""
+
+    claim: ClaimLine
+    article_title: str
+    article_url: str | None
+    shared_at: datetime
+    permalink: str | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    query: str
+    lines: Sequence[SearchLine]
+    page: int = 0
+    has_more: bool = False
+    page_size: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class DigestView:
+    channel_label: str
+    day: date
+    cards: Sequence[ArticleCard] = field(default_factory=tuple)
+
+
+# --- text helpers -------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn treats &, < and > as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def emphasise_numbers(text: str) -> str:
+    """Bold every number so the figures a claim turns on stand out."""
+    return NUMBER.sub(lambda m: f"*{m.group(0)}*", text)
+
+
+def clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def link(url: str | None, label: str) -> str:
+    label = escape(label).replace("|", "¦")
+    return f"<{url}|{label}>" if url else label
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def claim_mrkdwn(claim: ClaimLine, limit: int = limits.MAX_SECTION_TEXT - 200) -> str:
+    """'*Source* (role) — _cue_: content', with numbers bold, the content escaped and clipped."""
+    who = f"*{escape(claim.source)}*" if claim.source else "_Unattributed_"
+    if claim.role:
+        who += f" ({escape(claim.role)})"
+    cue = f"_{escape(claim.cue)}_" if claim.cue else ("_continued_" if claim.kind == "continuation" else "")
+    content = emphasise_numbers(escape(clip(claim.content, limit)))
+    if claim.kind == "direct" and not content.startswith(("“", '"')):
+        content = f"“{content}”"
+    return f"{who} — {cue}: {content}" if cue else f"{who}: {content}"
+
+
+def claim_text(claim: ClaimLine) -> str:
+    who = claim.source or "Unattributed"
+    if claim.role:
+        who += f" ({claim.role})"
+    cue = claim.cue or ("continued" if claim.kind == "continuation" else "")
+    return f"{who} — {cue}: {claim.content}" if cue else f"{who}: {claim.content}"
+
+
+def _dateline(card: ArticleCard) -> str:
+    parts = [p for p in (card.site, card.published.isoformat() if card.published else None) if p]
+    return " · ".join(parts)
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, limits.MAX_SECTION_TEXT)}}
+
+
+def _context(*texts: str) -> dict[str, Any]:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(t, limits.MAX_SECTION_TEXT)} for t in texts][
+            : limits.MAX_CONTEXT_ELEMENTS
+        ],
+    }
+
+
+def _blocks_size(blocks: Iterable[dict[str, Any]]) -> int:
+    return len(json.dumps(list(blocks), ensure_ascii=False))
+
+
+def _more_hint(card: ArticleCard, shown: int) -> str | None:
+    hidden = card.total_claims - shown
+    if hidden <= 0:
+        return None
+    sources = [c.source for c in card.claims if c.source]
+    hint = f"`/claims source:{sources[0].split()[-1]}`" if sources else "`/claims`"
+    return f"{plural(hidden, 'more claim')} — search them with {hint}"
+
+
+# --- thread summaries ---------------------------------------------------------------------------
+
+
+def card_blocks(card: ArticleCard, max_claims: int) -> list[dict[str, Any]]:
+    head = f"*{link(card.url, card.title)}*"
+    dateline = _dateline(card)
+    if dateline:
+        head += f"\n{escape(dateline)}"
+    blocks = [_section(head)]
+    shown = list(card.claims[:max_claims])
+    if not shown:
+        blocks.append(_context("No attributed claims found in this article."))
+        return blocks
+    blocks.extend(_section(f"• {claim_mrkdwn(c)}") for c in shown)
+    hint = _more_hint(card, len(shown))
+    if hint:
+        blocks.append(_context(hint))
+    return blocks
+
+
+def summary_blocks(
+    cards: Sequence[ArticleCard],
+    failures: Sequence[Failure] = (),
+    *,
+    max_articles: int = 3,
+    max_claims: int = 6,
+) -> list[dict[str, Any]]:
+    """The thread reply for one shared message: up to ``max_articles`` summaries, the rest by title."""
+    blocks: list[dict[str, Any]] = []
+    for i, card in enumerate(cards[:max_articles]):
+        if i:
+            blocks.append({"type": "divider"})
+        blocks.extend(card_blocks(card, max_claims))
+    rest = cards[max_articles:]
+    if rest:
+        titles = ", ".join(link(c.url, c.title) for c in rest)
+        blocks.append(_context(f"Also shared: {titles} — search their claims with `/claims`"))
+    for failure in failures:
+        blocks.append(
+            _section(f":warning: I couldn't read {link(failure.url, failure.url)}: {escape(failure.reason)}")
+        )
+    return _fit(blocks)
+
+
+def summary_fallback(cards: Sequence[ArticleCard], failures: Sequence[Failure] = ()) -> str:
+    """Notification text: Slack shows it where blocks can't be rendered."""
+    parts = []
+    for card in cards:
+        sources = list(dict.fromkeys(c.source for c in card.claims if c.source))[:3]
+        who = f" from {', '.join(sources)}" if sources else ""
+        parts.append(f"{plural(card.total_claims, 'claim')}{who} in “{card.title}”")
+    parts.extend(f"couldn't read {f.url}: {f.reason}" for f in failures)
+    return clip("; ".join(parts) or "No article found", limits.MAX_FALLBACK_TEXT)
+
+
+def card_text(card: ArticleCard, max_claims: int | None = None) -> str:
+    """The CLI's rendering of a thread summary."""
+    lines = [card.title]
+    dateline = _dateline(card)
+    if dateline:
+        lines.append(dateline)
+    if card.url:
+        lines.append(card.url)
+    shown = list(card.claims if max_claims is None else card.claims[:max_claims])
+    lines.extend(f"  • {claim_text(c)}" for c in shown)
+    if not shown:
+        lines.append("  (no attributed claims found)")
+    hidden = card.total_claims - len(shown)
+    if hidden > 0:
+        lines.append(f"  … {plural(hidden, 'more claim')}")
+    return "\n".join(lines)
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def search_blocks(page: SearchPage) -> list[dict[str, Any]]:
+    """Ephemeral search results with Previous/Next buttons carrying the query and page."""
+    first = page.page * page.page_size + 1
+    if not page.lines:
+        msg = f"No claims match `{escape(page.query)}`." if page.page == 0 else "No more results."
+        return [_section(msg), _context("Try fewer words, or `/claims help` for the query language.")]
+    last = first + len(page.lines) - 1
+    blocks = [_section(f"Claims matching `{escape(page.query)}` — {first}–{last}, newest first")]
+    for line in page.lines:
+        where = [link(line.article_url, line.article_title), line.shared_at.strftime("%Y-%m-%d")]
+        if line.permalink:
+            where.append(link(line.permalink, "thread"))
+        blocks.append(_section(f"{claim_mrkdwn(line.claim)}\n{' · '.join(where)}"))
+    buttons = []
+    if page.page > 0:
+        buttons.append(_page_button("Previous", "claims_prev", page.query, page.page - 1))
+    if page.has_more:
+        buttons.append(_page_button("Next", "claims_next", page.query, page.page + 1))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": "claims_paging", "elements": buttons})
+    return _fit(blocks)
+
+
+def _page_button(label: str, action_id: str, query: str, page: int) -> dict[str, Any]:
+    value = json.dumps({"q": query, "p": page}, ensure_ascii=False)
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": value[: limits.MAX_BUTTON_VALUE],
+    }
+
+
+def search_text(page: SearchPage) -> str:
+    if not page.lines:
+        return f"No claims match {page.query!r}."
+    out = []
+    for line in page.lines:
+        out.append(f"• {claim_text(line.claim)}")
+        out.append(
+            f"    {line.article_title} · {line.shared_at:%Y-%m-%d}"
+            + (f" · {line.permalink}" if line.permalink else "")
+        )
+    return "\n".join(out)
+
+
+# --- digests ------------------------------------------------------------------------------------
+
+
+def digest_blocks(view: DigestView, max_claims: int = 4) -> list[dict[str, Any]]:
+    """Claims shared in a channel over a day, grouped by article; ``_fit`` adds the "N more" line."""
+    total = sum(c.total_claims for c in view.cards)
+    blocks = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": clip(f"Claims shared in {view.channel_label}", 150)},
+        },
+        _context(f"{view.day.isoformat()} · {plural(len(view.cards), 'article')} · {plural(total, 'claim')}"),
+    ]
+    for card in view.cards:
+        blocks.append({"type": "divider"})
+        blocks.extend(card_blocks(card, max_claims))
+    return _fit(blocks, unit="articles")
+
+
+def digest_text(view: DigestView, max_claims: int | None = None) -> str:
+    total = sum(c.total_claims for c in view.cards)
+    head = f"Claims shared in {view.channel_label} — {view.day.isoformat()}"
+    head += f" ({plural(len(view.cards), 'article')}, {plural(total, 'claim')})"
+    if not view.cards:
+        return head + "\nNothing shared."
+    return "\n\n".join([head, *(card_text(c, max_claims) for c in view.cards)])
+
+
+def digest_fallback(view: DigestView) -> str:
+    total = sum(c.total_claims for c in view.cards)
+    articles = plural(len(view.cards), "article")
+    return f"Daily digest: {plural(total, 'claim')} from {articles} shared in {view.channel_label}"
+
+
+# --- limits -------------------------------------------------------------------------------------
+
+
+def _fit(blocks: list[dict[str, Any]], unit: str = "items") -> list[dict[str, Any]]:
+    """Cut to Slack's block count and total size, saying how much was left out."""
+    if len(blocks) <= limits.MAX_BLOCKS and _blocks_size(blocks) <= limits.MAX_BLOCKS_CHARS:
+        return blocks
+    kept: list[dict[str, Any]] = []
+    budget = limits.MAX_BLOCKS_CHARS - 200
+    for block in blocks:
+        if len(kept) >= limits.MAX_BLOCKS - 1 or _blocks_size([*kept, block]) > budget:
+            break
+        kept.append(block)
+    hidden = sum(1 for b in blocks[len(kept) :] if b.get("type") == "section")
+    while kept and kept[-1].get("type") == "divider":
+        kept.pop()
+    label = "more entries" if unit == "items" else f"more {unit} and claims"
+    kept.append(_context(f"{hidden} {label} not shown — search them with `/claims`"))
+    return kept
+
+
+# --- App Home -----------------------------------------------------------------------------------
+
+
+def home_blocks(cards: Sequence[ArticleCard], channels: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Recent articles with their top claims, then the digest setting of each configured channel."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Recent claims in this workspace"}},
+    ]
+    if not cards:
+        blocks.append(_section("Nothing shared yet. Post a link to a news article in a channel I'm in."))
+    for card in cards:
+        blocks.extend(card_blocks(card, max_claims=2))
+    blocks.append({"type": "divider"})
+    blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Daily digests"}})
+    if channels:
+        lines = "\n".join(f"<#{channel}>: {setting}" for channel, setting in channels)
+        blocks.append(_section(lines))
+    else:
+        blocks.append(_section("No channel has a digest yet. In a channel: `/claims digest on 09:00`."))
+    blocks.append(_context(limits.USAGE.replace("\n", " · ")))
+    return _fit(blocks)

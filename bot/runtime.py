@@ -1,0 +1,58 @@
+"""Assemble a running claimbot: services, queue, Bolt app, digest clock. Entrypoints only pick a transport."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.app import AppDeps, build_deps, create_app
+from bot.config import Settings
+from bot.queue import CeleryQueue, JobQueue, resume_pending
+from bot.scheduler import Clock, DigestScheduler, slack_poster, utc_now
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    services: Services
+    deps: AppDeps
+    app: App
+    scheduler: DigestScheduler | None
+
+    def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        self.deps.queue.close()
+        self.services.close()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    socket_mode: bool = False,
+    client: WebClient | None = None,
+    clock: Clock = utc_now,
+    run_scheduler: bool | None = None,
+    services: Services | None = None,
+) -> Runtime:
+    """With a broker URL, jobs go to Celery and Celery beat owns the digest clock; else both run here."""
+    services = services or Services.create(settings)
+    queue: JobQueue | None = None
+    if settings.broker_url:
+        from bot.worker import create_celery
+
+        queue = CeleryQueue(create_celery(settings))
+    deps = build_deps(services, queue)
+    app = create_app(deps, client=client, socket_mode=socket_mode)
+    scheduler = None
+    if run_scheduler if run_scheduler is not None else not settings.broker_url:
+        scheduler = DigestScheduler(
+            services, slack_poster(deps.clients), interval=settings.digest_interval_seconds, clock=clock
+        ).start()
+    resume_pending(services, deps.queue)
+    return Runtime(services=services, deps=deps, app=app, scheduler=scheduler)

@@ -1,0 +1,76 @@
+"""The embedded mode's digest clock: one thread that runs the due-digest job every few minutes."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from slack_sdk.errors import SlackApiError
+
+from bot.digest import Poster, run_due_digests
+from bot.services import Services
+from bot.slack_ops import NoInstallation, SlackClients, post_message
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def slack_poster(clients: SlackClients) -> Poster:
+    """Post a digest with the workspace's token; a failure is logged and reported as None."""
+
+    def post(team: str, channel: str, blocks: list[dict], text: str) -> str | None:
+        try:
+            return post_message(
+                clients.client(team),
+                channel,
+                text=text,
+                blocks=blocks,
+                metadata={"event_type": "claimbot_digest", "event_payload": {"channel": channel}},
+            )
+        except (SlackApiError, NoInstallation) as exc:
+            logger.error("digest post to %s/%s failed: %s", team, channel, exc)
+            return None
+
+    return post
+
+
+class DigestScheduler:
+    """Wakes every ``interval`` seconds; the Digest table, not this thread, decides what is posted."""
+
+    def __init__(
+        self, services: Services, poster: Poster, *, interval: float, clock: Clock = utc_now
+    ) -> None:
+        self.services = services
+        self.poster = poster
+        self.interval = interval
+        self.clock = clock
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="claimbot-digests", daemon=True)
+
+    def start(self) -> DigestScheduler:
+        self._thread.start()
+        return self
+
+    def tick(self) -> int:
+        try:
+            return len(run_due_digests(self.services, self.poster, self.clock()))
+        except Exception:
+            logger.exception("digest run failed")
+            return 0
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.tick()
+            self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)

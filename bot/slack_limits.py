@@ -1,0 +1,35 @@
+"""Slack's message limits and the product's copy, in one place so renderers and tests agree."""
+
+from __future__ import annotations
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_CONTEXT_ELEMENTS = 10
+MAX_BUTTON_VALUE = 2000
+# Slack rejects messages whose blocks add up to roughly 13k characters (msg_blocks_too_long), below the
+# documented 40k for text: stay well under it.
+MAX_BLOCKS_CHARS = 11_000
+MAX_FALLBACK_TEXT = 3000
+
+WORKING_REACTION = "hourglass_flowing_sand"
+FAILED_REACTION = "warning"
+
+USAGE = (
+    "*Search the claims shared in this workspace*\n"
+    "`/claims mariupol` words (all must match)\n"
+    '`/claims "safe corridor"` an exact phrase\n'
+    "`/claims source:Konashenkov` claims by a source\n"
+    "`/claims since:7d` shared in the last 7 days (also `24h`, `2w`)\n"
+    "`/claims in:#news` shared in a channel\n"
+    "*Daily digest of this channel*\n"
+    "`/claims digest on 09:00` every day at 09:00 in your time zone\n"
+    "`/claims digest off` stop it\n"
+    "`/claims digest` show the current setting"
+)
+
+MENTION_HELP = (
+    "Share a link to a news article in a channel I'm in and I reply in its thread with who claims what. "
+    "Mention me with a link (`@claimbot https://…`) to summarise it anywhere. "
+    "Search past claims with `/claims` (try `/claims help`)."
+)

@@ -1,0 +1,130 @@
+"""Slack Web API calls the product makes outside a listener, with slack_sdk's retry handlers.
+
+Workers and the digest job run outside any request, so they look up the workspace's bot token here:
+the one configured token (single workspace) or the OAuth installation store (many workspaces).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store import InstallationStore
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class NoInstallation(Exception):
+    """The workspace has no bot token: the app was uninstalled or never installed there."""
+
+
+def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A client on the configured base URL that retries rate limits (429) and dropped connections."""
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+class SlackClients:
+    """A WebClient per workspace, with the right bot token."""
+
+    def __init__(self, settings: Settings, installation_store: InstallationStore | None = None) -> None:
+        self.settings = settings
+        self.installation_store = installation_store
+        self._single_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+
+    def token_for(self, team: str, enterprise: str | None = None) -> str:
+        if self.installation_store is not None:
+            bot = self.installation_store.find_bot(enterprise_id=enterprise, team_id=team)
+            if bot is not None and bot.bot_token:
+                return bot.bot_token
+        if self._single_token:
+            return self._single_token
+        raise NoInstallation(f"no bot token for workspace {team}")
+
+    def client(self, team: str, enterprise: str | None = None) -> WebClient:
+        return make_web_client(self.settings, self.token_for(team, enterprise))
+
+
+def add_reaction(client: WebClient, channel: str, ts: str, name: str) -> None:
+    """Best effort: a missing reaction must never stop the summary."""
+    try:
+        client.reactions_add(channel=channel, timestamp=ts, name=name)
+    except SlackApiError as exc:
+        if exc.response.get("error") != "already_reacted":
+            logger.warning("reactions.add %s failed: %s", channel, exc.response.get("error"))
+
+
+def remove_reaction(client: WebClient, channel: str, ts: str, name: str) -> None:
+    try:
+        client.reactions_remove(channel=channel, timestamp=ts, name=name)
+    except SlackApiError as exc:
+        if exc.response.get("error") != "no_reaction":
+            logger.warning("reactions.remove %s failed: %s", channel, exc.response.get("error"))
+
+
+def post_message(
+    client: WebClient,
+    channel: str,
+    *,
+    text: str,
+    blocks: list[dict[str, Any]],
+    thread_ts: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> str:
+    """Post and return the message ts; link previews off, the summary is the preview."""
+    response = client.chat_postMessage(
+        channel=channel,
+        text=text,
+        blocks=blocks,
+        thread_ts=thread_ts,
+        metadata=metadata,
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    return str(response["ts"])
+
+
+def permalink(client: WebClient, channel: str, ts: str) -> str | None:
+    try:
+        return str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+    except SlackApiError as exc:
+        logger.warning("chat.getPermalink %s failed: %s", channel, exc.response.get("error"))
+        return None
+
+
+def user_timezone(client: WebClient, user: str) -> str:
+    """Slack keeps time zones per user: the digest hour is read in the zone of whoever set it."""
+    try:
+        info = client.users_info(user=user)
+    except SlackApiError as exc:
+        logger.warning("users.info %s failed: %s", user, exc.response.get("error"))
+        return "UTC"
+    return str(info["user"].get("tz") or "UTC")
+
+
+def channel_is_private(client: WebClient, channel: str, channel_type: str | None = None) -> bool:
+    """Private channels, DMs and group DMs are all private for search visibility."""
+    if channel_type:
+        return channel_type in {"group", "im", "mpim"}
+    if channel.startswith(("G", "D")):
+        return True
+    try:
+        info = client.conversations_info(channel=channel)["channel"]
+    except SlackApiError as exc:
+        logger.warning(
+            "conversations.info %s failed: %s; treating it as private", channel, exc.response.get("error")
+        )
+        return True
+    return bool(info.get("is_private") or info.get("is_im") or info.get("is_mpim"))

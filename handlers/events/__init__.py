@@ -1,0 +1,22 @@
+"""Event subscriptions: messages with links, mentions, App Home."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from handlers.events.home import make_home_handler
+from handlers.events.mentions import make_mention_handler
+from handlers.events.messages import make_message_handler
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import AppDeps
+
+
+def register(app: App, deps: AppDeps) -> None:
+    app.event("message")(make_message_handler(deps))
+    app.event("app_mention")(make_mention_handler(deps))
+    app.event("app_home_opened")(make_home_handler(deps))
+    if deps.clients.installation_store is not None:
+        app.enable_token_revocation_listeners()

@@ -1,0 +1,23 @@
+"""App Home: the workspace's recent articles and claims, and each channel's digest setting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+
+from bot.home import home_view
+
+if TYPE_CHECKING:
+    from bot.app import AppDeps
+
+
+def make_home_handler(deps: AppDeps) -> Callable[..., None]:
+    def handle_home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        client.views_publish(user_id=event["user"], view=home_view(deps.services, context.team_id or ""))
+
+    return handle_home_opened

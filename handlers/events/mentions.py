@@ -1,0 +1,46 @@
+"""`@claimbot <url>` summarises a link anywhere, even where automatic watching is off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+
+from bot import slack_limits
+from bot.intake import SharedMessage, accept
+from bot.links import article_links
+from bot.slack_ops import channel_is_private
+
+if TYPE_CHECKING:
+    from bot.app import AppDeps
+
+
+def make_mention_handler(deps: AppDeps) -> Callable[..., None]:
+    def handle_mention(
+        event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        ts = event["ts"]
+        thread_ts = event.get("thread_ts") or ts
+        channel = event["channel"]
+        links = article_links(event.get("text"), event.get("blocks"), deps.services.settings.deny_domains)
+        if not links:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=slack_limits.MENTION_HELP)
+            return
+        accept(
+            deps.services,
+            deps.queue,
+            SharedMessage(
+                team=context.team_id or body.get("team_id") or "",
+                channel=channel,
+                message_ts=ts,
+                thread_ts=thread_ts,
+                user=event.get("user"),
+                links=links,
+                channel_private=channel_is_private(client, channel, event.get("channel_type")),
+                event_id=body.get("event_id"),
+            ),
+        )
+
+    return handle_mention
