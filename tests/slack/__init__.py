@@ -1,0 +1,1 @@
+"""Tests for the local Slack stand-in and the signed-request sender."""
