@@ -58,7 +58,7 @@ class Article(Base):
     __tablename__ = "article"
 
     id: Mapped[intpk]
-    url: Mapped[url_text]
+    url: Mapped[url_text] = mapped_column(index=True)
     canonical_url: Mapped[url_text] = mapped_column(unique=True)
     title: Mapped[long_text]
     site: Mapped[str | None]

@@ -39,6 +39,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_article")),
         sa.UniqueConstraint("canonical_url", name=op.f("uq_article_canonical_url")),
     )
+    with op.batch_alter_table("article", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_article_url"), ["url"], unique=False)
     op.create_table(
         "channel_settings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -238,6 +240,9 @@ def downgrade() -> None:
     op.drop_table("slack_event")
     op.drop_table("digest")
     op.drop_table("channel_settings")
+    with op.batch_alter_table("article", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_article_url"))
+
     op.drop_table("article")
 
 

@@ -1,0 +1,501 @@
+"""Reads and writes the bot needs. Functions take a Session; the caller owns the transaction and commits.
+
+Every "insert unless it exists" here is race-safe the same way: try the INSERT inside a SAVEPOINT and treat
+an IntegrityError on the unique key as "someone else got there first", then read their row. Slack
+redelivers events and several processes may handle the same one, so these paths are not hypothetical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from storage.models import (
+    Article,
+    ChannelSettings,
+    Claim,
+    Digest,
+    SearchEntry,
+    Share,
+    SlackEvent,
+    Source,
+)
+from storage.records import NewArticle, NewClaim, NewSource
+from storage.types import utcnow
+
+__all__ = [
+    "SharedArticle",
+    "article_claims",
+    "channel_settings",
+    "claim_digest",
+    "complete_share",
+    "digest_subscriptions",
+    "fail_share",
+    "find_article",
+    "mark_digest_posted",
+    "pending_shares",
+    "recent_articles",
+    "record_share",
+    "remember_event",
+    "set_digest",
+    "shared_claims",
+    "source_key",
+    "store_article",
+    "team_channel_settings",
+]
+
+T = TypeVar("T")
+
+MAX_ERROR_CHARS = 2000
+# pg_advisory_xact_lock key serialising search-index writers, so entry ids follow commit order.
+SEARCH_INDEX_LOCK = 0x636C61696D
+
+
+@dataclass(slots=True)
+class SharedArticle:
+    """An article as a channel saw it: its claims by rank and the share(s) that brought it there."""
+
+    article: Article
+    claims: list[Claim]
+    shares: list[Share]
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _insert_or_get(session: Session, make: Callable[[], T], find: Callable[[], T | None]) -> tuple[T, bool]:
+    """Insert `make()` in a savepoint; on a unique-key clash return the row the other writer committed."""
+    existing = find()
+    if existing is not None:
+        return existing, False
+    try:
+        with session.begin_nested():
+            row = make()
+            session.add(row)
+    except IntegrityError:
+        found = find()
+        if found is None:  # the clash was on something else: not ours to hide
+            raise
+        return found, False
+    return row, True
+
+
+def source_key(name: str) -> str:
+    """The identity of a source name: case-folded, spaces collapsed, outer punctuation and quotes dropped."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    folded = re.sub(r"\s+", " ", folded).strip()
+    return folded.strip(" \"'“”‘’.,;:()[]-–—")
+
+
+def _search_names(name: str, aliases: Iterable[str]) -> str:
+    return "\n".join(unicodedata.normalize("NFKC", n).casefold() for n in [name, *aliases])
+
+
+# --- articles and claims -------------------------------------------------------------------------------
+
+
+def find_article(session: Session, url: str) -> Article | None:
+    """The stored article for a URL, whether it is the canonical one or the one first requested."""
+    by_canonical = session.scalar(sa.select(Article).where(Article.canonical_url == url))
+    if by_canonical is not None:
+        return by_canonical
+    return session.scalars(sa.select(Article).where(Article.url == url).order_by(Article.id).limit(1)).first()
+
+
+def store_article(session: Session, article: NewArticle, claims: Sequence[NewClaim]) -> tuple[Article, bool]:
+    """Store an article and its claims once per canonical URL: (article, created).
+
+    An article stored before (or by a concurrent writer a moment ago) is returned as is with False, and
+    none of `claims` is stored: an article is analysed once, whoever shares it.
+    """
+
+    def find() -> Article | None:
+        return session.scalar(sa.select(Article).where(Article.canonical_url == article.canonical_url))
+
+    def make() -> Article:
+        return Article(
+            url=article.url,
+            canonical_url=article.canonical_url,
+            title=article.title,
+            site=article.site,
+            byline=article.byline,
+            published=article.published,
+            text=article.text,
+            word_count=len(article.text.split()),
+        )
+
+    row, created = _insert_or_get(session, make, find)
+    if not created:
+        return row, False
+
+    sources = _resolve_sources(session, [c.source for c in claims if c.source is not None])
+    order = sorted(range(len(claims)), key=lambda i: (-claims[i].salience, claims[i].start, i))
+    for rank, i in enumerate(order, start=1):
+        c = claims[i]
+        session.add(
+            Claim(
+                article_id=row.id,
+                source=sources[source_key(c.source.name)] if c.source is not None else None,
+                source_mention=c.source_mention,
+                role=c.role,
+                cue=c.cue,
+                content=c.content,
+                kind=c.kind,
+                start=c.start,
+                end=c.end,
+                sentence=c.sentence,
+                source_start=c.source_start,
+                source_end=c.source_end,
+                cue_start=c.cue_start,
+                cue_end=c.cue_end,
+                quantities=list(c.quantities),
+                entities=list(c.entities),
+                salience=c.salience,
+                rank=rank,
+            )
+        )
+    session.flush()
+    # Until someone shares it (CLI ingest), only the operator's search sees it.
+    _index(session, row.id, share=None, shared_at=row.fetched_at)
+    return row, True
+
+
+def _resolve_sources(session: Session, new_sources: Sequence[NewSource]) -> dict[str, Source]:
+    """Find or create each source and merge what this article adds (aliases, a first known role).
+
+    Rows are locked in key order so two articles naming the same people cannot deadlock on PostgreSQL.
+    """
+    by_key: dict[str, list[NewSource]] = {}
+    for s in new_sources:
+        by_key.setdefault(source_key(s.name), []).append(s)
+    resolved: dict[str, Source] = {}
+    for key in sorted(by_key):
+        group = by_key[key]
+        first = group[0]
+
+        def find(key: str = key) -> Source | None:
+            return session.scalar(sa.select(Source).where(Source.name_key == key).with_for_update())
+
+        def make(key: str = key, first: NewSource = first) -> Source:
+            return Source(
+                name=first.name.strip(),
+                name_key=key,
+                kind=first.kind,
+                role=None,
+                aliases=[],
+                search_names=_search_names(first.name.strip(), []),
+            )
+
+        source, _ = _insert_or_get(session, make, find)
+        _merge_source(source, group)
+        resolved[key] = source
+    session.flush()
+    return resolved
+
+
+def _merge_source(source: Source, group: Sequence[NewSource]) -> None:
+    known = {source_key(source.name), *(source_key(a) for a in source.aliases)}
+    aliases = list(source.aliases)
+    for s in group:
+        for name in [s.name, *s.aliases]:
+            if name.strip() and source_key(name) not in known:
+                known.add(source_key(name))
+                aliases.append(name.strip())
+        if source.role is None and s.role:
+            source.role = s.role
+    if aliases != source.aliases:
+        source.aliases = aliases
+        source.search_names = _search_names(source.name, aliases)
+
+
+def article_claims(session: Session, article_id: int) -> list[Claim]:
+    """An article's claims, most salient first, with their sources loaded."""
+    stmt = (
+        sa.select(Claim)
+        .where(Claim.article_id == article_id)
+        .order_by(Claim.rank, Claim.id)
+        .options(joinedload(Claim.source))
+    )
+    return list(session.scalars(stmt))
+
+
+# --- the search index ----------------------------------------------------------------------------------
+
+
+def _index(session: Session, article_id: int, share: Share | None, shared_at: dt.datetime) -> None:
+    """Add one search entry per claim of the article for this share, keeping id order == share-time order.
+
+    Search reads entries newest id first and needs no sort (DESIGN: rowid order as recency). A share
+    completed after a newer one (the pipeline runs in parallel) would break that, so entries with a later
+    share time are moved behind the new ones (re-inserted with fresh ids; triggers move their text).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(SEARCH_INDEX_LOCK)))
+    later = list(
+        session.scalars(
+            sa.select(SearchEntry.id).where(SearchEntry.shared_at > shared_at).order_by(SearchEntry.id)
+        )
+    )
+    claims = session.execute(
+        sa.select(Claim.id, Claim.source_id).where(Claim.article_id == article_id).order_by(Claim.rank.desc())
+    ).all()
+    if claims:
+        session.execute(
+            sa.insert(SearchEntry),
+            [
+                {
+                    "claim_id": claim_id,
+                    "article_id": article_id,
+                    "share_id": share.id if share else None,
+                    "source_id": source_id,
+                    "team": share.team if share else None,
+                    "channel": share.channel if share else None,
+                    "private": share.channel_private if share else False,
+                    "shared_at": shared_at,
+                }
+                for claim_id, source_id in claims
+            ],
+        )
+    if later:
+        cols = ["claim_id", "article_id", "share_id", "source_id", "team", "channel", "private", "shared_at"]
+        table = SearchEntry.__table__
+        session.execute(
+            sa.insert(table).from_select(
+                cols,
+                sa.select(*(table.c[c] for c in cols)).where(table.c.id.in_(later)).order_by(table.c.id),
+            )
+        )
+        session.execute(sa.delete(table).where(table.c.id.in_(later)))
+
+
+# --- events and shares ---------------------------------------------------------------------------------
+
+
+def remember_event(session: Session, team: str, event_id: str) -> bool:
+    """True the first time an event id is seen, False for Slack's redeliveries (from any process)."""
+    _, created = _insert_or_get(
+        session,
+        lambda: SlackEvent(team=team, event_id=event_id),
+        lambda: session.scalar(sa.select(SlackEvent).where(SlackEvent.event_id == event_id)),
+    )
+    return created
+
+
+def record_share(
+    session: Session,
+    *,
+    team: str,
+    channel: str,
+    message_ts: str,
+    url: str,
+    thread_ts: str | None = None,
+    user: str | None = None,
+    channel_name: str | None = None,
+    channel_private: bool = False,
+) -> tuple[Share, bool]:
+    """Record a link in a message before any slow work: (share, created). A retried event gets False."""
+
+    def find() -> Share | None:
+        return session.scalar(
+            sa.select(Share).where(
+                Share.team == team, Share.channel == channel, Share.message_ts == message_ts, Share.url == url
+            )
+        )
+
+    def make() -> Share:
+        return Share(
+            team=team,
+            channel=channel,
+            channel_name=channel_name,
+            channel_private=channel_private,
+            message_ts=message_ts,
+            thread_ts=thread_ts or message_ts,
+            user=user,
+            url=url,
+            status="pending",
+        )
+
+    return _insert_or_get(session, make, find)
+
+
+def complete_share(session: Session, share: Share, article: Article, reply_ts: str | None = None) -> None:
+    """Mark a share done and make its article's claims searchable from its channel.
+
+    Calling it again (e.g. to add the reply ts after posting) does not index twice.
+    """
+    if reply_ts is not None:
+        share.reply_ts = reply_ts
+    if share.status == "done" and share.article_id == article.id:
+        session.flush()
+        return
+    share.article_id = article.id
+    share.status = "done"
+    share.error = None
+    session.flush()
+    session.execute(sa.delete(SearchEntry).where(SearchEntry.share_id == share.id))
+    # Once shared, the operator's view finds the article through the share: drop the unshared entries.
+    session.execute(
+        sa.delete(SearchEntry).where(SearchEntry.article_id == article.id, SearchEntry.share_id.is_(None))
+    )
+    _index(session, article.id, share=share, shared_at=share.created_at)
+
+
+def fail_share(session: Session, share: Share, error: str) -> None:
+    share.status = "failed"
+    share.error = error[:MAX_ERROR_CHARS]
+    session.flush()
+
+
+def pending_shares(session: Session, limit: int = 100) -> list[Share]:
+    """Shares recorded but not finished, oldest first: what a restarted worker resumes."""
+    stmt = sa.select(Share).where(Share.status == "pending").order_by(Share.id).limit(limit)
+    return list(session.scalars(stmt))
+
+
+# --- digests -------------------------------------------------------------------------------------------
+
+
+def set_digest(
+    session: Session,
+    *,
+    team: str,
+    channel: str,
+    enabled: bool,
+    hour: int = 9,
+    minute: int = 0,
+    timezone: str = "UTC",
+    user: str | None = None,
+) -> ChannelSettings:
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ValueError(f"bad digest time {hour:02d}:{minute:02d}")
+    settings, _ = _insert_or_get(
+        session,
+        lambda: ChannelSettings(team=team, channel=channel),
+        lambda: channel_settings(session, team, channel),
+    )
+    settings.digest_enabled = enabled
+    settings.digest_hour = hour
+    settings.digest_minute = minute
+    settings.timezone = timezone
+    settings.set_by = user
+    settings.updated_at = utcnow()
+    session.flush()
+    return settings
+
+
+def channel_settings(session: Session, team: str, channel: str) -> ChannelSettings | None:
+    return session.scalar(
+        sa.select(ChannelSettings).where(ChannelSettings.team == team, ChannelSettings.channel == channel)
+    )
+
+
+def team_channel_settings(session: Session, team: str) -> list[ChannelSettings]:
+    stmt = sa.select(ChannelSettings).where(ChannelSettings.team == team).order_by(ChannelSettings.channel)
+    return list(session.scalars(stmt))
+
+
+def digest_subscriptions(session: Session) -> list[ChannelSettings]:
+    """Every channel with its digest on; the scheduler decides which are due in their time zone."""
+    stmt = (
+        sa.select(ChannelSettings)
+        .where(ChannelSettings.digest_enabled.is_(True))
+        .order_by(ChannelSettings.team, ChannelSettings.channel)
+    )
+    return list(session.scalars(stmt))
+
+
+def claim_digest(session: Session, *, team: str, channel: str, local_date: dt.date) -> bool:
+    """Reserve the day's digest for this channel: True for exactly one caller, whichever process it is."""
+
+    def find() -> Digest | None:
+        return session.scalar(
+            sa.select(Digest).where(
+                Digest.team == team, Digest.channel == channel, Digest.local_date == local_date
+            )
+        )
+
+    _, created = _insert_or_get(
+        session, lambda: Digest(team=team, channel=channel, local_date=local_date, claim_count=0), find
+    )
+    return created
+
+
+def mark_digest_posted(
+    session: Session, team: str, channel: str, local_date: dt.date, posted_ts: str | None, claim_count: int
+) -> None:
+    session.execute(
+        sa.update(Digest)
+        .where(Digest.team == team, Digest.channel == channel, Digest.local_date == local_date)
+        .values(posted_ts=posted_ts, claim_count=claim_count)
+    )
+
+
+def shared_claims(
+    session: Session,
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    team: str | None = None,
+    channel: str | None = None,
+) -> list[SharedArticle]:
+    """Articles shared (and analysed) in [since, until), in order of their first share in the window.
+
+    An article shared twice in the window appears once, with both shares.
+    """
+    stmt = sa.select(Share).where(Share.status == "done", Share.created_at >= since, Share.created_at < until)
+    if team is not None:
+        stmt = stmt.where(Share.team == team)
+    if channel is not None:
+        stmt = stmt.where(Share.channel == channel)
+    shares = list(session.scalars(stmt.order_by(Share.created_at, Share.id)))
+    return _group_by_article(session, shares)
+
+
+def recent_articles(
+    session: Session, team: str, limit: int = 10, *, include_private: bool = False
+) -> list[SharedArticle]:
+    """The team's most recently shared articles, newest first (App Home).
+
+    Private channels are left out unless asked for: App Home is seen outside the channel.
+    """
+    last = sa.func.max(Share.created_at).label("last")
+    recent = sa.select(Share.article_id, last).where(
+        Share.team == team, Share.status == "done", Share.article_id.is_not(None)
+    )
+    if not include_private:
+        recent = recent.where(Share.channel_private.is_(False))
+    recent = recent.group_by(Share.article_id).order_by(last.desc()).limit(limit)
+    article_ids = [row.article_id for row in session.execute(recent)]
+    if not article_ids:
+        return []
+    stmt = sa.select(Share).where(
+        Share.team == team, Share.status == "done", Share.article_id.in_(article_ids)
+    )
+    if not include_private:
+        stmt = stmt.where(Share.channel_private.is_(False))
+    shares = list(session.scalars(stmt.order_by(Share.created_at.desc(), Share.id.desc())))
+    return _group_by_article(session, shares)
+
+
+def _group_by_article(session: Session, shares: Sequence[Share]) -> list[SharedArticle]:
+    order: dict[int, list[Share]] = {}
+    for share in shares:
+        if share.article_id is not None:
+            order.setdefault(share.article_id, []).append(share)
+    if not order:
+        return []
+    articles = session.scalars(
+        sa.select(Article)
+        .where(Article.id.in_(order))
+        .options(selectinload(Article.claims).joinedload(Claim.source))
+    ).unique()
+    by_id = {a.id: a for a in articles}
+    return [SharedArticle(by_id[aid], list(by_id[aid].claims), group) for aid, group in order.items()]
