@@ -26,6 +26,14 @@ def _truthy(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() in ("1", "true"))
 
 
+def _require(params: dict[str, Any], *names: str) -> None:
+    """Slack's answer to a missing required argument (a missing ``channel`` is ``channel_not_found``)."""
+    missing = [name for name in names if params.get(name) in (None, "")]
+    if missing:
+        messages = [f"[ERROR] missing required field: {name}" for name in missing]
+        raise ApiError("invalid_arguments", response_metadata={"messages": messages})
+
+
 def _channel(state: SlackState, ws: Workspace, params: dict[str, Any], key: str = "channel") -> str:
     """Resolve a channel argument (ID, ``#name``, or a user ID meaning the DM) to a channel ID."""
     raw = params.get(key)
@@ -123,8 +131,9 @@ def chat_post_message(state: SlackState, ws: Workspace, params: dict[str, Any]) 
 
 def chat_post_ephemeral(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
     channel_id = _channel(state, ws, params)
+    _require(params, "user")
     user = params.get("user")
-    if not user or (ws.team_id, user) not in state.users:
+    if (ws.team_id, user) not in state.users:
         raise ApiError("user_not_in_channel")
     if not params.get("text") and not params.get("blocks") and not params.get("attachments"):
         raise ApiError("no_text")
@@ -138,6 +147,7 @@ def chat_post_ephemeral(state: SlackState, ws: Workspace, params: dict[str, Any]
 
 def chat_update(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
     channel_id = _channel(state, ws, params)
+    _require(params, "ts")
     ts = params.get("ts")
     message = state.find_message(channel_id, str(ts)) if ts else None
     if message is None:
@@ -164,6 +174,7 @@ def chat_update(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dic
 
 def chat_get_permalink(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
     channel_id = _channel(state, ws, params)
+    _require(params, "message_ts")
     ts = params.get("message_ts")
     message = state.find_message(channel_id, str(ts)) if ts else None
     if message is None:
@@ -176,10 +187,11 @@ def chat_get_permalink(state: SlackState, ws: Workspace, params: dict[str, Any])
 
 
 def _reaction_target(state: SlackState, ws: Workspace, params: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    name = str(params.get("name") or "").strip(":")
+    channel_id = _channel(state, ws, params)
+    _require(params, "timestamp", "name")
+    name = str(params["name"]).strip(":")
     if not name:
         raise ApiError("invalid_name")
-    channel_id = _channel(state, ws, params)
     ts = params.get("timestamp")
     message = state.find_message(channel_id, str(ts)) if ts else None
     if message is None:
@@ -234,6 +246,7 @@ def conversations_join(state: SlackState, ws: Workspace, params: dict[str, Any])
 
 
 def users_info(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+    _require(params, "user")
     user = state.users.get((ws.team_id, str(params.get("user") or "")))
     if user is None:
         raise ApiError("user_not_found")
@@ -268,6 +281,7 @@ def team_info(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dict[
 
 
 def views_publish(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+    _require(params, "user_id", "view")
     user_id = params.get("user_id")
     view = params.get("view")
     if not isinstance(view, dict) or view.get("type") != "home":
@@ -318,6 +332,7 @@ def oauth_v2_access(state: SlackState, ws: Workspace | None, params: dict[str, A
             raise ApiError("invalid_client_id")
         if client_secret != state.oauth_client[1]:
             raise ApiError("bad_client_secret")
+    _require(params, "code")
     grant = state.oauth_codes.pop(str(params.get("code") or ""), None)
     if grant is None:
         raise ApiError("invalid_code")

@@ -227,6 +227,9 @@ def test_info_methods(standin: SlackStandin, client: WebClient) -> None:
     assert (user["id"], user["name"], user["tz"], user["is_bot"]) == (USER, "ann", "America/New_York", False)
     assert user["tz_offset"] in (-5 * 3600, -4 * 3600) and user["tz_label"] in ("EST", "EDT")
     assert api_error(lambda: client.users_info(user="U0NOBODY")).response["error"] == "user_not_found"
+    missing = api_error(lambda: client.api_call("users.info", params={})).response
+    assert missing["error"] == "invalid_arguments"
+    assert missing["response_metadata"] == {"messages": ["[ERROR] missing required field: user"]}
     bot = client.bots_info(bot=BOT_ID)["bot"]
     assert (bot["id"], bot["user_id"], bot["app_id"]) == (BOT_ID, BOT_USER, "A0CLAIMBOT")
     team = client.team_info()["team"]
