@@ -27,8 +27,14 @@ def new_article(
 ) -> NewArticle:
     url = url or f"https://news.example/{next(_seq)}"
     text = "Body text of the article. " * 5
-    fields = {"site": "News Example", "byline": "A. Writer", "published": dt.date(2022, 3, 2), **extra}
-    return NewArticle(url=url, canonical_url=url, title=title, text=text, **fields)  # type: ignore[arg-type]
+    fields = {
+        "canonical_url": url,
+        "site": "News Example",
+        "byline": "A. Writer",
+        "published": dt.date(2022, 3, 2),
+        **extra,
+    }
+    return NewArticle(url=url, title=title, text=text, **fields)  # type: ignore[arg-type]
 
 
 def claim(
