@@ -127,12 +127,7 @@ def _extract(html: str | bytes, url: str | None) -> ArticleText:
         raise ArticleError("no article text found", url)
 
     canonical = head.get("canonical") or (normalize_url(url) if _is_web_url(url) else None)
-    site = (
-        _clean(head.get("og:site_name"))
-        or _clean(document.sitename)
-        or _host(canonical)
-        or _host(url)
-    )
+    site = _clean(head.get("og:site_name")) or _clean(document.sitename) or _host(canonical) or _host(url)
     return ArticleText(
         url=url,
         canonical_url=canonical,

@@ -222,7 +222,18 @@ def _parse_url(url: str) -> httpx.URL:
         raise UnsupportedScheme(f"only http and https links are fetched, not {parsed.scheme}:", url)
     if not parsed.host:
         raise InvalidUrl(f"the link has no host name ({_short(text)})", url)
+    if ":" not in parsed.host and not _HOST_NAME.fullmatch(_ascii_host(parsed)):
+        raise InvalidUrl(f"the link has an invalid host name ({_short(parsed.host)})", url)
     return parsed
+
+
+def _ascii_host(url: httpx.URL) -> str:
+    """The host as sent on the wire: IDNA-encoded ("xn--bcher-kva.example"), never Unicode."""
+    return url.raw_host.decode("ascii", errors="replace")
+
+
+# What remains of a host name once httpx has applied IDNA (IPv6 literals are checked apart).
+_HOST_NAME = re.compile(r"[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_.])?", re.IGNORECASE)
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -416,7 +427,7 @@ def _fetch(url: str, settings: Settings, client: httpx.Client) -> FetchedPage:
     current = url
     for hop in range(settings.fetch_max_redirects + 1):
         target = _parse_url(current)
-        check_host(target.host, target.port or DEFAULT_PORTS[target.scheme], settings, url=current)
+        check_host(_ascii_host(target), target.port or DEFAULT_PORTS[target.scheme], settings, url=current)
         headers = {"User-Agent": settings.user_agent}
         try:
             with client.stream("GET", target, headers=headers) as response:

@@ -7,6 +7,7 @@ charsets are exercised the way a news site would exercise them. Routes besides t
 ``/<file>``                    a file from tests/fixtures/ (type from its extension)
 ``/redirect?to=URL``           302 to URL (``&status=301`` etc. for another redirect code)
 ``/redirect-chain/N``          N redirect hops, then the seed article page
+``/redirect-loop``             redirects to itself forever
 ``/huge``                      16 MB of HTML, streamed, with Content-Length
 ``/huge?length=0``             the same without Content-Length (read until the connection closes)
 ``/binary``                    binary.bin as application/octet-stream
@@ -101,6 +102,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, path: str, query: dict[str, str]) -> None:
         if path == "/redirect":
             self._redirect(query.get("to", "/"), int(query.get("status", "302")))
+        elif path == "/redirect-loop":
+            self._redirect("/redirect-loop", 302)
         elif path.startswith("/redirect-chain/"):
             hops = int(path.rsplit("/", 1)[-1] or "0")
             if hops > 0:
