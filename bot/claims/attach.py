@@ -1,0 +1,116 @@
+"""Tie quotations to cues: widen a claim to its whole quotation, give a quote-only sentence the cue in its
+frame ('"...," he said'), and carry a speaker over a quotation that continues after the cue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from .quotes import Quote
+from .rules import Draft
+
+_WORD = re.compile(r"\w+")
+FIRST_PERSON = frozenset({"i", "we"})
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def inside(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
+    return a is not None and b[0] <= a[0] and a[1] <= b[1]
+
+
+def _quoted_share(content: tuple[int, int], quotes: list[tuple[int, int]]) -> float:
+    length = max(1, content[1] - content[0])
+    covered = sum(max(0, min(content[1], e) - max(content[0], s)) for s, e in quotes)
+    return covered / length
+
+
+def widen_to_quotes(drafts: list[Draft], quotes: list[Quote]) -> None:
+    """A content that runs into a quotation takes the whole quotation (quotes span sentences)."""
+    for d in drafts:
+        if d.content[1] <= d.content[0]:
+            continue
+        for q in quotes:
+            if overlaps(d.content, q.span) and not inside(d.cue, q.span):
+                d.content = (min(d.content[0], q.start), max(d.content[1], q.end))
+                d.quotes.append(q.span)
+        if d.quotes and d.kind == "indirect" and _quoted_share(d.content, d.quotes) >= 0.6:
+            d.kind = "direct"
+
+
+def _covered(q: Quote, drafts: list[Draft]) -> bool:
+    return any(overlaps(d.content, q.span) and not inside(d.cue, q.span) for d in drafts
+               if d.content[1] > d.content[0])
+
+
+def _frame_cue(q: Quote, drafts: list[Draft], doc: Doc) -> Draft | None:
+    """A cue with no content of its own in a sentence the quote touches, or right before it after a colon."""
+    text = doc.text
+    best: tuple[int, Draft] | None = None
+    for d in drafts:
+        if d.cue is None or d.content[1] > d.content[0] or d.verb is None or inside(d.cue, q.span):
+            continue
+        in_frame = d.sentence[0] < q.end and q.start < d.sentence[1]
+        gap = text[d.cue[1] : q.start]
+        after_colon = (d.cue[1] <= q.start and ":" in gap and len(_WORD.findall(gap)) <= 6
+                       and gap.count("\n\n") <= 1)
+        if not (in_frame or after_colon):
+            continue
+        distance = abs(q.start - d.cue[1] if d.cue[1] <= q.start else d.cue[0] - q.end)
+        if best is None or distance < best[0]:
+            best = (distance, d)
+    return best[1] if best else None
+
+
+def _previous_speaker(q: Quote, drafts: list[Draft], doc: Doc) -> Draft | None:
+    """The direct claim a quotation continues: '"A," he said. "B."' or a quote running over paragraphs."""
+    before = [d for d in drafts
+              if d.content[0] < d.content[1] <= q.start and d.kind == "direct"]
+    if not before:
+        return None
+    prev = max(before, key=lambda d: d.content[1])
+    gap = doc.text[prev.content[1] : q.start]
+    if gap.count("\n") > 2 or len(_WORD.findall(gap)) > 8:
+        return None
+    return prev
+
+
+def attach_quotes(
+    doc: Doc, drafts: list[Draft], quotes: list[Quote], unattributed_min_words: int
+) -> list[Draft]:
+    """Return the drafts plus claims built from quotations; cue-only drafts that got no quote are dropped."""
+    widen_to_quotes(drafts, quotes)
+    added: list[Draft] = []
+    for q in quotes:
+        if _covered(q, drafts + added):
+            continue
+        frame = _frame_cue(q, drafts, doc)
+        if frame is not None:
+            frame.content = q.span
+            frame.kind = "direct"
+            frame.quotes.append(q.span)
+            continue
+        prev = _previous_speaker(q, drafts + added, doc)
+        if prev is not None:
+            added.append(Draft(kind="direct", content=q.span, sentence=prev.sentence, cue=prev.cue,
+                               cue_strength=prev.cue_strength, parent=prev, quotes=[q.span]))
+        elif unattributed_min_words and q.words >= unattributed_min_words:
+            added.append(Draft(kind="direct", content=q.span, sentence=(q.start, q.end), cue=None,
+                               cue_strength=0.3, quotes=[q.span]))
+    kept = [d for d in drafts + added if d.content[1] > d.content[0]]
+    _speakers_of_nested_speech(kept)
+    return kept
+
+
+def _speakers_of_nested_speech(drafts: list[Draft]) -> None:
+    """'"I think the plan failed," she said': the quoted "I" is the quote's speaker."""
+    for d in drafts:
+        if d.subject is None or d.subject.lower_ not in FIRST_PERSON or d.cue is None:
+            continue
+        outer = next((o for o in drafts if o is not d and any(inside(d.cue, qs) for qs in o.quotes)), None)
+        if outer is not None:
+            d.parent = outer

@@ -1,0 +1,187 @@
+"""Turn a parsed Doc into Claims: run the rules, attach quotations, resolve sources, rank by salience."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from .attach import attach_quotes, overlaps
+from .coref import Referent, Resolver
+from .furniture import furniture_ranges, overlaps_any
+from .lexicon import Lexicon
+from .model import Claim, SourceKind
+from .quantities import find_quantities
+from .quotes import find_quotes
+from .rules import Draft, according_drafts, trim, verb_drafts
+from .salience import salience
+from .sources import Mention, analyse, strip_name
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class FinderSettings:
+    """Knobs of the extractor (the component's config)."""
+
+    min_quote_words: int = 4
+    unattributed_quote_words: int = 8
+    continuations: bool = True
+    lookback: int = 5
+
+
+@dataclass(slots=True)
+class Source:
+    name: str | None = None
+    kind: SourceKind | None = None
+    mention: Mention | None = None
+    role: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def _link_parents(drafts: list[Draft]) -> None:
+    """A participle or conjunct cue with no subject of its own ("..., adding that") shares the cue above."""
+    by_verb = {d.verb.i: d for d in drafts if d.verb is not None}
+    for d in drafts:
+        if d.verb is None or d.parent is not None or any(c.dep_ == "nsubj" for c in d.verb.children):
+            continue
+        node = d.verb
+        while node.head.i != node.i:
+            node = node.head
+            above = by_verb.get(node.i)
+            if above is not None and above is not d and above.content[1] > above.content[0]:
+                d.parent = above
+                break
+
+
+def _source_from(ref: Referent | None, mention: Mention) -> Source:
+    if ref is None:
+        name = None
+        if mention.ref == "descriptor":
+            name = strip_name(mention.text)
+        return Source(name=name, kind=mention.kind, mention=mention, role=mention.role)
+    role = mention.role or ref.role
+    aliases = tuple(a for a in ref.aliases if a != ref.name)
+    return Source(name=ref.name, kind=ref.kind, mention=mention, role=role, aliases=aliases)
+
+
+def _resolve(drafts: list[Draft], resolver: Resolver, lexicon: Lexicon) -> dict[int, Source]:
+    sources: dict[int, Source] = {}
+
+    def resolve(d: Draft) -> Source:
+        key = id(d)
+        if key in sources:
+            return sources[key]
+        if d.parent is not None:
+            src = resolve(d.parent)
+        elif d.subject is None:
+            src = Source()
+        else:
+            mention = analyse(d.subject, lexicon)
+            ref = resolver.resolve(mention, mention.span[0])
+            src = _source_from(ref, mention)
+            if ref is not None:
+                resolver.speak(ref, d.order)
+        sources[key] = src
+        return src
+
+    for d in sorted(drafts, key=lambda d: d.order):
+        resolve(d)
+    return sources
+
+
+def _continuations(doc: Doc, drafts: list[Draft], sources: dict[int, Source]) -> list[Draft]:
+    """Uncued sentences sandwiched between two claims of the same speaker continue that speaker's account."""
+    sents = [s for s in doc.sents if not all(t.is_space for t in s)]
+    owner: dict[int, Draft] = {}
+    touched: set[int] = set()
+    for i, s in enumerate(sents):
+        span = (s.start_char, s.end_char)
+        for d in drafts:
+            if overlaps(d.content, span) or (d.cue and overlaps(d.cue, span)):
+                touched.add(i)
+                if d.cue and overlaps(d.cue, span) and sources[id(d)].name:
+                    owner.setdefault(i, d)
+    out: list[Draft] = []
+    for i in range(1, len(sents) - 1):
+        if i in touched or (i - 1) not in owner or (i + 1) not in owner:
+            continue
+        prev, nxt = owner[i - 1], owner[i + 1]
+        if sources[id(prev)].name != sources[id(nxt)].name:
+            continue
+        s = sents[i]
+        if "?" in s.text or any(q in s.text for q in "\"\u201c\u201d") or len(_WORD.findall(s.text)) < 6:
+            continue
+        rng = trim(doc, s.start, s.end)
+        if rng is None:
+            continue
+        start, end = doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text)
+        out.append(Draft(kind="continuation", content=(start, end), sentence=(s.start_char, s.end_char),
+                         cue=None, cue_strength=0.3, parent=prev))
+    return out
+
+
+def _entities(doc: Doc, span: tuple[int, int], lexicon: Lexicon) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for ent in doc.ents:
+        inside = span[0] <= ent.start_char and ent.end_char <= span[1]
+        if inside and ent.label_ in lexicon.content_entity_labels:
+            seen.setdefault(strip_name(ent.text), None)
+    return tuple(k for k in seen if k)
+
+
+def _build(doc: Doc, d: Draft, src: Source, lexicon: Lexicon) -> Claim:
+    text = doc.text
+    s, e = d.content
+    tokens = doc.char_span(s, e, alignment_mode="expand")
+    quantities = find_quantities(doc, tokens.start, tokens.end, lexicon) if tokens is not None else ()
+    quantities = tuple(q for q in quantities if s <= q.span[0] and q.span[1] <= e)
+    entities = _entities(doc, d.content, lexicon)
+    mention = src.mention
+    kind = d.kind
+    return Claim(
+        content=text[s:e],
+        content_span=(s, e),
+        kind=kind,
+        source=src.name,
+        source_kind=src.kind,
+        source_mention=text[mention.span[0] : mention.span[1]] if mention else None,
+        source_span=mention.span if mention else None,
+        source_aliases=src.aliases,
+        role=src.role,
+        cue=text[d.cue[0] : d.cue[1]] if d.cue else None,
+        cue_span=d.cue,
+        sentence_span=d.sentence,
+        salience=salience(n_quantities=len(quantities), n_entities=len(entities), start=s,
+                          text_length=len(text), cue_strength=d.cue_strength, source_kind=src.kind),
+        quantities=quantities,
+        entities=entities,
+    )
+
+
+def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSettings()) -> list[Claim]:
+    """All attributed claims of ``doc``, most salient first."""
+    drafts = list(verb_drafts(doc, lexicon)) + list(according_drafts(doc, lexicon))
+    quotes = find_quotes(doc.text, settings.min_quote_words)
+    drafts = attach_quotes(doc, drafts, quotes, settings.unattributed_quote_words)
+    _link_parents(drafts)
+    resolver = Resolver(doc, lexicon, lookback=settings.lookback)
+    sources = _resolve(drafts, resolver, lexicon)
+    if settings.continuations:
+        extra = _continuations(doc, drafts, sources)
+        for d in extra:  # the speaker is named in another sentence: no local mention
+            parent = sources[id(d.parent)] if d.parent else Source()
+            sources[id(d)] = Source(name=parent.name, kind=parent.kind, role=parent.role, aliases=parent.aliases)
+        drafts += extra
+    furniture = furniture_ranges(doc.text, lexicon)
+    claims: dict[tuple[tuple[int, int], tuple[int, int] | None], Claim] = {}
+    for d in sorted(drafts, key=lambda d: d.order):
+        src = sources[id(d)]
+        if src.name is None and src.mention is None and d.kind != "direct":
+            continue  # only a clear quotation may stand without a source
+        spans = [d.content] + ([d.cue] if d.cue else []) + ([src.mention.span] if src.mention else [])
+        if any(overlaps_any(sp, furniture) for sp in spans):
+            continue
+        claims.setdefault((d.content, d.cue), _build(doc, d, src, lexicon))
+    return sorted(claims.values(), key=lambda c: (-c.salience, c.content_span[0]))

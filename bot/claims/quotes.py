@@ -1,0 +1,55 @@
+"""Quotation spans found on the characters, so they survive tokenisation and sentence splits.
+
+Straight and curly marks are paired per paragraph; a quote left open at the end of a paragraph runs
+to that paragraph's end (the newspaper convention for quotes continued over several paragraphs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPENING = "\u201c\u201e\u00ab"
+CLOSING = "\u201d\u00bb"
+STRAIGHT = '"'
+_PARAGRAPH = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation, marks included; ``closed`` is False when it runs on to the next paragraph."""
+
+    start: int
+    end: int
+    closed: bool
+    words: int
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
+    """All quotations with at least ``min_words`` words, in text order."""
+    quotes: list[Quote] = []
+    for para in _PARAGRAPH.finditer(text):
+        opened: int | None = None
+        base = para.start()
+        for i, ch in enumerate(para.group()):
+            pos = base + i
+            if opened is None and (ch in OPENING or ch == STRAIGHT):
+                opened = pos
+            elif opened is not None and (ch in CLOSING or ch == STRAIGHT):
+                quotes.append(_quote(text, opened, pos + 1, True))
+                opened = None
+        if opened is not None:
+            end = para.end()
+            while end > opened and text[end - 1].isspace():
+                end -= 1
+            quotes.append(_quote(text, opened, end, False))
+    return [q for q in quotes if q.words >= min_words]
+
+
+def _quote(text: str, start: int, end: int, closed: bool) -> Quote:
+    return Quote(start, end, closed, len(_WORD.findall(text, start, end)))

@@ -1,0 +1,199 @@
+"""Dependency rules that find a cue and its content: "X said (that) ...", "..., X said",
+"according to X, ...", "X said: ...". Each rule yields a Draft; sources are resolved later, in reading order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import Lexicon
+from .model import ClaimKind
+from .quotes import CLOSING, OPENING, STRAIGHT
+
+QUOTE_MARKS = frozenset(OPENING + CLOSING + STRAIGHT + "\u2018\u2019'")
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+INHERITING = frozenset({"advcl", "xcomp", "conj", "acl", "pcomp"})
+DROP_LEADING = frozenset({"that"})
+
+
+@dataclass(slots=True)
+class Draft:
+    """A claim before its source is resolved. Spans are character offsets; ``order`` is reading order."""
+
+    kind: ClaimKind
+    content: tuple[int, int]
+    sentence: tuple[int, int]
+    cue: tuple[int, int] | None = None
+    cue_strength: float = 0.5
+    verb: Token | None = None
+    subject: Token | None = None
+    parent: Draft | None = None
+    quotes: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def order(self) -> int:
+        return self.cue[0] if self.cue else self.content[0]
+
+
+def char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character span of tokens [start, end)."""
+    last = doc[end - 1]
+    return (doc[start].idx, last.idx + len(last.text))
+
+
+def is_quote_mark(token: Token) -> bool:
+    return token.text in QUOTE_MARKS or token.text in {"``", "''"}
+
+
+def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Drop blanks, punctuation (not quotation marks) and a leading "that" from token range [start, end)."""
+
+    def junk(tok: Token, leading: bool) -> bool:
+        if tok.is_space:
+            return True
+        if leading and tok.dep_ == "mark" and tok.lower_ in DROP_LEADING:
+            return True
+        if is_quote_mark(tok):
+            # a quotation mark on the wrong side belongs to the surrounding text
+            return tok.text in (CLOSING if leading else OPENING)
+        return tok.is_punct and tok.text not in ({"(", "["} if leading else {")", "]"})
+
+    while start < end and junk(doc[start], True):
+        start += 1
+    while end > start and junk(doc[end - 1], False):
+        end -= 1
+    if end - start < 1 or sum(1 for t in doc[start:end] if t.is_alpha or t.like_num) < 2:
+        return None
+    return start, end
+
+
+def cue_span(verb: Token, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The cue's characters (verb plus a required particle, "pointed out"), or None if not a cue."""
+    lemma = verb.lemma_.lower()
+    if verb.pos_ not in {"VERB", "AUX"} or not lexicon.is_cue(lemma):
+        return None
+    needed = lexicon.particles.get(lemma)
+    if needed:
+        prt = next((c for c in verb.children if c.dep_ == "prt" and c.lower_ in needed), None)
+        if prt is None:
+            return None
+        return (verb.idx, max(verb.idx + len(verb.text), prt.idx + len(prt.text)))
+    return (verb.idx, verb.idx + len(verb.text))
+
+
+def subject_of(verb: Token) -> Token | None:
+    """Head of the speaker phrase; passives need a "by" agent; participles borrow their clause's subject."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        return pobj
+    if verb.dep_ in INHERITING and verb.head.i != verb.i:
+        head = verb.head
+        for child in head.children:
+            if child.dep_ in SUBJECTS:
+                return child
+        if head.dep_ in INHERITING and head.head.i != head.i:
+            return next((c for c in head.head.children if c.dep_ in SUBJECTS), None)
+    return None
+
+
+def _content_from_ccomp(verb: Token) -> tuple[int, int] | None:
+    comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if comp is None:
+        return None
+    return trim(verb.doc, comp.left_edge.i, comp.right_edge.i + 1)
+
+
+def _content_from_head(verb: Token, sent: Span) -> tuple[int, int] | None:
+    """"The plan failed, he said." parsed with the cue as parataxis (or "as he noted") of the main clause."""
+    head = verb.head
+    lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i + 1, sent.end)
+    before = trim(verb.doc, lo, verb.left_edge.i) if verb.left_edge.i > lo else None
+    after = trim(verb.doc, verb.right_edge.i + 1, hi) if verb.right_edge.i + 1 < hi else None
+    sizes = [(r[1] - r[0], r) for r in (before, after) if r]
+    return max(sizes)[1] if sizes else None
+
+
+def _content_after_colon(verb: Token, sent: Span) -> tuple[int, int] | None:
+    """"He added: the plan failed." (a colon then a quotation in the next paragraph is handled in quotes)."""
+    doc = verb.doc
+    colon = next((t for t in doc[verb.i + 1 : min(sent.end, verb.i + 8)] if t.text == ":"), None)
+    if colon is None or colon.i + 1 >= sent.end:
+        return None
+    return trim(doc, colon.i + 1, sent.end)
+
+
+def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
+    """Drafts for cue verbs with a clausal complement, a head clause ("..., he said") or a colon."""
+    for sent in doc.sents:
+        sent_span = (sent.start_char, sent.end_char)
+        for tok in sent:
+            cue = cue_span(tok, lexicon)
+            if cue is None:
+                continue
+            content = _content_from_ccomp(tok)
+            as_clause = tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+            if content is None and (tok.dep_ == "parataxis" or as_clause):
+                content = _content_from_head(tok, sent)
+            colon = False
+            if content is None and tok.lemma_.lower() in lexicon.colon_cue_verbs:
+                content = _content_after_colon(tok, sent)
+                colon = True
+            draft = Draft(
+                kind="indirect",
+                content=char_span(doc, *content) if content else (cue[1], cue[1]),
+                sentence=sent_span,
+                cue=cue,
+                cue_strength=lexicon.cue_strength(tok.lemma_),
+                verb=tok,
+                subject=subject_of(tok),
+            )
+            if content is None:
+                # no content in the sentence: a quotation may still attach to this cue (quotes.py)
+                draft.kind = "direct"
+                draft.content = (cue[1], cue[1])
+            elif colon:
+                draft.kind = "direct"
+            yield draft
+
+
+def according_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
+    """Drafts for "according to X, ..." and "..., according to X"."""
+    for sent in doc.sents:
+        toks = list(sent)
+        for k, tok in enumerate(toks):
+            for phrase in lexicon.according_to:
+                n = len(phrase)
+                if tuple(t.lower_ for t in toks[k : k + n]) != phrase:
+                    continue
+                last = toks[k + n - 1]
+                obj = next((c for c in last.children if c.dep_ == "pobj"), None)
+                if obj is None:
+                    nominal = {"NOUN", "PROPN", "PRON"}
+                    obj = next((t for t in toks[k + n : k + n + 6] if t.pos_ in nominal), None)
+                if obj is None or obj.lemma_.lower() in lexicon.according_to_rejects:
+                    continue
+                phrase_end = max(obj.right_edge.i, last.i) + 1
+                before = trim(doc, sent.start, tok.i) if tok.i > sent.start else None
+                after = trim(doc, phrase_end, sent.end) if phrase_end < sent.end else None
+                if before and after and min(before[1] - before[0], after[1] - after[0]) >= 3:
+                    content = (before[0], after[1])
+                else:
+                    sizes = [(r[1] - r[0], r) for r in (before, after) if r]
+                    if not sizes:
+                        continue
+                    content = max(sizes)[1]
+                yield Draft(
+                    kind="according_to",
+                    content=char_span(doc, *content),
+                    sentence=(sent.start_char, sent.end_char),
+                    cue=char_span(doc, tok.i, tok.i + n),
+                    cue_strength=lexicon.according_to_strength,
+                    subject=obj,
+                )
