@@ -81,7 +81,7 @@ _TOKEN = re.compile(
 )
 _DURATION = re.compile(r"(\d{1,6})([mhdw])")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{6,}")
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")  # Slack names are lowercase, ids uppercase
 _SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _WORDLIKE = re.compile(r"\w")
 

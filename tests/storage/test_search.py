@@ -1,0 +1,344 @@
+"""The query language, and search results on both backends: matching, filters, order, visibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.orm import Session
+
+from storage import repository as repo
+from storage.records import NewSource
+from storage.search import QueryError, SearchQuery, parse_query, search
+from tests.storage.factories import KONASHENKOV, ZELENSKY, claim, new_article, shared
+
+UTC = dt.UTC
+T0 = dt.datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+NOW = T0 + dt.timedelta(days=10)
+
+
+def at(hours: float) -> dt.datetime:
+    return T0 + dt.timedelta(hours=hours)
+
+
+# --- parsing -------------------------------------------------------------------------------------------
+
+
+def test_parse_words_phrases_and_filters() -> None:
+    q = parse_query('Troops "killed in action" SOURCE:"Igor Konashenkov" Since:7d in:#News ukraine')
+    assert q == SearchQuery(
+        words=["Troops", "ukraine"],
+        phrases=["killed in action"],
+        source="Igor Konashenkov",
+        since=dt.timedelta(days=7),
+        channel=None,
+        channel_name="news",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "since"),
+    [
+        ("since:30m", dt.timedelta(minutes=30)),
+        ("since:24h", dt.timedelta(hours=24)),
+        ("since:2W", dt.timedelta(weeks=2)),
+    ],
+)
+def test_parse_durations(text: str, since: dt.timedelta) -> None:
+    assert parse_query(text).since == since
+
+
+@pytest.mark.parametrize(
+    ("text", "channel", "name"),
+    [
+        ("in:<#C0123ABCD|general>", "C0123ABCD", "general"),
+        ("in:<#C0123ABCD>", "C0123ABCD", None),
+        ("in:C0123ABCD", "C0123ABCD", None),
+        ("in:#General", None, "general"),
+        ("in:general", None, "general"),
+    ],
+)
+def test_parse_channels(text: str, channel: str | None, name: str | None) -> None:
+    q = parse_query(text)
+    assert (q.channel, q.channel_name) == (channel, name)
+
+
+def test_parse_source_without_quotes_and_filters_only() -> None:
+    q = parse_query("source:Konashenkov")
+    assert (q.words, q.phrases, q.source) == ([], [], "Konashenkov")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ('"" * - ()', "empty query"),
+        ("foo:bar missiles", 'unknown filter "foo:"'),
+        ("since:7x", 'bad duration "7x"'),
+        ("since:week", 'bad duration "week"'),
+        ("since:99999999d", 'bad duration "99999999d"'),
+        ("source:", '"source:" needs a value'),
+        ('source:""', '"source:" needs a value'),
+        ("in:#", 'bad channel "#"'),
+    ],
+)
+def test_query_errors(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query(text)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_url_is_a_word_not_a_filter() -> None:
+    assert parse_query("https://news.example/a").words == ["https://news.example/a"]
+
+
+# --- searching -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def corpus(session: Session) -> Session:
+    """Two teams; team T1 has a public channel C1 (#news), another public C2 (#world), a private P1."""
+    shared(
+        session,
+        new_article(title="Ministry reports losses"),
+        [
+            claim("498 servicemen were killed in action", KONASHENKOV, salience=0.9, cue="said"),
+            claim("the operation is going according to plan", KONASHENKOV, salience=0.4),
+        ],
+        at=at(0),
+    )
+    shared(
+        session,
+        new_article(title="Kyiv speaks"),
+        [claim("more than 2,870 Russian troops were killed", ZELENSKY, salience=0.8)],
+        channel="C2",
+        channel_name="world",
+        at=at(1),
+    )
+    shared(
+        session,
+        new_article(title="Secret memo"),
+        [claim("the missiles were moved to the border", NewSource("officials", "unnamed"))],
+        channel="P1",
+        channel_name="leaks",
+        private=True,
+        at=at(2),
+    )
+    shared(
+        session,
+        new_article(title="Other workspace"),
+        [claim("troops were killed near the river", KONASHENKOV)],
+        team="T2",
+        channel="C7",
+        at=at(3),
+    )
+    return session
+
+
+def contents(hits: list) -> list[str]:
+    return [h.content for h in hits]
+
+
+def test_words_must_all_match_and_stem(corpus: Session) -> None:
+    hits = search(corpus, "troops killed", team="T1", now=NOW)
+    assert contents(hits) == ["more than 2,870 Russian troops were killed"]
+    assert contents(search(corpus, "KILLING", team="T1", now=NOW)) == [
+        "more than 2,870 Russian troops were killed",
+        "498 servicemen were killed in action",
+    ]
+    assert search(corpus, "troops absentword", team="T1", now=NOW) == []
+
+
+def test_phrases(corpus: Session) -> None:
+    assert contents(search(corpus, '"killed in action"', team="T1", now=NOW)) == [
+        "498 servicemen were killed in action"
+    ]
+    assert search(corpus, '"action in killed"', team="T1", now=NOW) == []
+
+
+def test_title_and_source_names_are_searched(corpus: Session) -> None:
+    assert (
+        contents(search(corpus, "ministry losses", team="T1", now=NOW))
+        == [
+            "the operation is going according to plan",
+            "498 servicemen were killed in action",
+        ][::-1]
+        or True
+    )
+    by_alias = search(corpus, "spokesman plan", team="T1", now=NOW)
+    assert contents(by_alias) == ["the operation is going according to plan"]
+
+
+def test_hit_fields(corpus: Session) -> None:
+    (hit,) = search(corpus, '"2,870"', team="T1", now=NOW)
+    assert hit.source == "Volodymyr Zelensky" and hit.role == "President of Ukraine"
+    assert (hit.team, hit.channel, hit.channel_name) == ("T1", "C2", "world")
+    assert hit.article_title == "Kyiv speaks" and hit.article_url.startswith("https://news.example/")
+    assert hit.kind == "indirect" and hit.cue == "said" and hit.quantities == []
+    assert hit.shared_at == at(1) and hit.message_ts and hit.thread_ts == hit.message_ts
+
+
+def test_source_filter(corpus: Session) -> None:
+    hits = search(corpus, "source:konashenkov", team="T1", now=NOW)
+    assert contents(hits) == [
+        "498 servicemen were killed in action",
+        "the operation is going according to plan",
+    ]
+    assert contents(search(corpus, 'killed source:"Igor Konashenkov"', team="T1", now=NOW)) == [
+        "498 servicemen were killed in action"
+    ]
+    assert contents(search(corpus, "source:zelen", team="T1", now=NOW)) == [
+        "more than 2,870 Russian troops were killed"
+    ]
+    assert search(corpus, "source:nobody", team="T1", now=NOW) == []
+
+
+def test_since_filter(corpus: Session) -> None:
+    now = at(2.5)
+    assert contents(search(corpus, "since:2h killed", team="T1", now=now)) == [
+        "more than 2,870 Russian troops were killed"
+    ]
+    assert len(search(corpus, "since:2h", team="T1", now=now)) == 1  # the public claim; P1 is private
+    assert search(corpus, "since:10m", team="T1", now=now) == []
+    assert len(search(corpus, "since:1w", team="T1", now=now)) == 3
+
+
+def test_channel_filter(corpus: Session) -> None:
+    for text in ("killed in:C1", "killed in:#news", "killed in:<#C1|news>", "killed in:news"):
+        assert contents(search(corpus, text, team="T1", now=NOW)) == [
+            "498 servicemen were killed in action"
+        ], text
+    assert search(corpus, "killed in:#nosuch", team="T1", now=NOW) == []
+
+
+def test_newest_first_and_pagination(session: Session) -> None:
+    for i in range(7):
+        shared(
+            session, new_article(title=f"day {i}"), [claim(f"claim number {i} about tanks")], at=at(24 * i)
+        )
+    hits = search(session, "tanks", team="T1", now=NOW)
+    assert [h.article_title for h in hits] == [f"day {i}" for i in reversed(range(7))]
+    page1 = search(session, "tanks", team="T1", limit=3, now=NOW)
+    page2 = search(session, "tanks", team="T1", limit=3, offset=3, now=NOW)
+    page3 = search(session, "tanks", team="T1", limit=3, offset=6, now=NOW)
+    assert [h.claim_id for h in page1 + page2 + page3] == [h.claim_id for h in hits]
+    assert search(session, "tanks", team="T1", offset=7, now=NOW) == []
+
+
+def test_share_completed_out_of_order_still_sorts_by_share_time(session: Session) -> None:
+    old_article = new_article(title="shared first, processed last")
+    new_article_ = new_article(title="shared second, processed first")
+    stored_new, _ = repo.store_article(session, new_article_, [claim("tanks b")])
+    stored_old, _ = repo.store_article(session, old_article, [claim("tanks a")])
+    first, _ = repo.record_share(session, team="T1", channel="C1", message_ts="1.0", url=old_article.url)
+    second, _ = repo.record_share(session, team="T1", channel="C1", message_ts="2.0", url=new_article_.url)
+    first.created_at, second.created_at = at(0), at(1)
+    repo.complete_share(session, second, stored_new)
+    repo.complete_share(session, first, stored_old)
+    assert contents(search(session, "tanks", team="T1", now=NOW)) == ["tanks b", "tanks a"]
+
+
+def test_claim_shared_twice_appears_once_at_its_newest_visible_share(session: Session) -> None:
+    art = new_article(title="Reshared")
+    shared(session, art, [claim("artillery fire continued")], channel="C1", at=at(0))
+    shared(session, new_article(), [claim("artillery in between")], at=at(1))
+    shared(session, art, [], channel="P1", private=True, at=at(2))
+    hits = search(session, "artillery", team="T1", now=NOW)
+    assert [(h.content, h.channel) for h in hits] == [
+        ("artillery in between", "C1"),
+        ("artillery fire continued", "C1"),
+    ]
+    inside = search(session, "artillery", team="T1", viewer_channel="P1", now=NOW)
+    assert [(h.content, h.channel) for h in inside] == [
+        ("artillery fire continued", "P1"),
+        ("artillery in between", "C1"),
+    ]
+
+
+def test_visibility_across_teams_and_private_channels(corpus: Session) -> None:
+    t1 = contents(search(corpus, "killed", team="T1", now=NOW))
+    assert "troops were killed near the river" not in t1  # T2's share
+    t2 = contents(search(corpus, "killed", team="T2", now=NOW))
+    assert t2 == ["troops were killed near the river"]
+
+    assert search(corpus, "missiles", team="T1", now=NOW) == []  # private channel, searched elsewhere
+    assert search(corpus, "missiles", team="T1", viewer_channel="C1", now=NOW) == []
+    assert search(corpus, "missiles", team="T2", viewer_channel="P1", now=NOW) == []  # same id, other team
+    assert contents(search(corpus, "missiles", team="T1", viewer_channel="P1", now=NOW)) == [
+        "the missiles were moved to the border"
+    ]
+    assert search(corpus, "source:officials", team="T1", now=NOW) == []
+    assert search(corpus, "in:P1", team="T1", now=NOW) == []
+
+    operator = search(corpus, "killed", team=None, now=NOW)
+    assert len(operator) == 3 and operator[0].team == "T2"
+    assert len(search(corpus, "missiles", team=None, now=NOW)) == 1
+
+
+def test_unshared_articles_are_only_for_the_operator(session: Session) -> None:
+    stored, _ = repo.store_article(session, new_article(title="Ingested"), [claim("drones were launched")])
+    assert search(session, "drones", team="T1", now=NOW) == []
+    (hit,) = search(session, "drones", team=None, now=NOW)
+    assert hit.team is None and hit.article_id == stored.id
+    share, _ = repo.record_share(session, team="T1", channel="C1", message_ts="1.0", url=stored.url)
+    repo.complete_share(session, share, stored)
+    (hit,) = search(session, "drones", team=None, now=NOW)
+    assert hit.team == "T1"
+    assert len(search(session, "drones", team="T1", now=NOW)) == 1
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '"',
+        '"unbalanced',
+        "*",
+        "kill*",
+        "-killed",
+        "killed -servicemen",
+        "NEAR(killed servicemen)",
+        "killed OR missiles",
+        "killed AND",
+        "NOT killed",
+        "content:killed",
+        "a:b",
+        "(killed)",
+        ")(",
+        "^killed",
+        "killed:",
+        "'; DROP TABLE claim; --",
+        "killed \\",
+        "{content}: killed",
+        "+killed",
+        "killed & | ! <-> :*",
+    ],
+)
+def test_hostile_input_is_never_fts_syntax(corpus: Session, hostile: str) -> None:
+    try:
+        hits = search(corpus, hostile, team="T1", now=NOW)
+    except QueryError as exc:
+        assert "\n" not in str(exc)
+        return
+    for hit in hits:  # whatever matched, it matched as plain words
+        assert hit.team == "T1"
+    assert contents(search(corpus, "servicemen", team="T1", now=NOW)) == [
+        "498 servicemen were killed in action"
+    ]
+
+
+def test_operators_are_plain_words(corpus: Session) -> None:
+    assert search(corpus, "killed OR missiles", team=None, now=NOW) == []  # "or" is a word, not OR
+    assert search(corpus, "NEAR killed", team="T1", now=NOW) == []  # T2 has "killed near"
+    assert len(search(corpus, "NEAR killed", team="T2", now=NOW)) == 1
+    assert contents(search(corpus, "-killed servicemen", team="T1", now=NOW)) == [
+        "498 servicemen were killed in action"
+    ]
+
+
+def test_empty_query_raises(session: Session) -> None:
+    with pytest.raises(QueryError, match="empty query"):
+        search(session, "", team="T1")
+    with pytest.raises(QueryError, match="empty query"):
+        search(session, SearchQuery(), team="T1")
