@@ -31,6 +31,8 @@ import httpx
 from bot.config import Settings
 
 __all__ = [
+    "HTML_TYPES",
+    "TEXT_TYPES",
     "BlockedAddress",
     "FetchError",
     "FetchTimeout",
@@ -446,6 +448,10 @@ def _fetch(url: str, settings: Settings, client: httpx.Client) -> FetchedPage:
                     logger.debug("redirect %d: %s -> %s", hop + 1, response.url, current)
                     continue
                 return _read(url, response, settings, deadline)
+        except FetchError as exc:  # raised by the connect-time guard, which does not know the URL
+            if exc.url is None:
+                exc.url = current
+            raise
         except httpx.TimeoutException as exc:
             raise FetchTimeout(
                 f"the site did not answer within {settings.fetch_timeout:g} s", current

@@ -10,7 +10,7 @@ import pytest
 
 from bot.article import ArticleError, ArticleText, article_from_page, article_from_text, extract_article
 from bot.config import Settings
-from bot.fetch import fetch
+from bot.fetch import FetchedPage, fetch
 from tests.plugins.web import FIXTURES, PageServer
 
 ARTICLES = ["seed-russian-losses", "council-flood-defences", "northvale-layoffs"]
@@ -299,3 +299,22 @@ def test_fixture_list_is_complete() -> None:
     for name in ARTICLES:
         assert (FIXTURES / f"{name}.expected.json").is_file()
         assert expected(name)["article"] == f"{name}.html"
+
+
+def test_xhtml_page_with_an_xml_declaration() -> None:
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+        f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{SEED_TITLE}</title></head><body><article>'
+        f"<h1>{SEED_TITLE}</h1>{''.join(f'<p>{p}</p>' for p in SEED_PARAGRAPHS)}</article></body></html>"
+    )
+    page = FetchedPage(
+        url="https://x.example/a",
+        final_url="https://x.example/a",
+        status=200,
+        content_type="application/xhtml+xml",
+        encoding=None,
+        body=body.encode(),
+    )
+    article = article_from_page(page)
+    assert article.title == SEED_TITLE
+    assert article.text.split("\n\n") == SEED_PARAGRAPHS
