@@ -1,0 +1,95 @@
+"""`/claims`: usage, search with paging, visibility across workspaces and private channels."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.plugins.app import ACME, ALICE, BOB, CAROL, DESK, GENERAL, GLOBEX, NEWS, SlackHarness
+
+SEED = "seed-russian-losses.html"
+
+
+def run_command(
+    slack: SlackHarness, text: str, *, team: str = ACME, channel: str = NEWS, user: str = ALICE
+) -> dict:
+    key = f"cmd-{slack.next_ts()}"
+    response = slack.sender.command(
+        team, channel, user, "/claims", text, response_url=slack.standin.response_url(key, channel=channel)
+    )
+    assert response.status_code == 200
+    return slack.standin.wait_for(f"response_url:{key}", timeout=20)[0].params
+
+
+def rendered(message: dict[str, Any]) -> str:
+    return json.dumps(message.get("blocks") or [], ensure_ascii=False) + message.get("text", "")
+
+
+def share_and_wait(slack: SlackHarness, url: str, **kwargs: Any) -> None:
+    before = len([c for c in slack.standin.calls_to("chat.postMessage") if c.ok])
+    slack.share(url, **kwargs)
+    slack.standin.wait_for("chat.postMessage", count=before + 1, where=lambda c: c.ok, timeout=30)
+    slack.idle()
+
+
+def test_help_and_empty_command_print_usage(slack: SlackHarness) -> None:
+    for text in ("", "help"):
+        message = run_command(slack, text)
+        assert message["response_type"] == "ephemeral"
+        assert "/claims digest on 09:00" in message["text"] and "source:" in message["text"]
+
+
+def test_search_finds_claims_newest_first_with_thread_permalinks(slack: SlackHarness, page_server) -> None:
+    share_and_wait(slack, page_server.url(SEED))
+    message = run_command(slack, "mariupol")
+    body = rendered(message)
+    assert message["response_type"] == "ephemeral"
+    assert "stated" in body and "stressed" in body
+    assert "slack.com/archives/C0NEWS/p" in body
+    corridor = rendered(run_command(slack, '"safe corridor"'))
+    assert "explained" in corridor
+
+
+def test_paging_through_results(slack: SlackHarness, page_server) -> None:
+    for page in (SEED, "council-flood-defences.html", "northvale-layoffs.html"):
+        share_and_wait(slack, page_server.url(page))
+    first = run_command(slack, "since:1d")
+    buttons = [b for b in first["blocks"] if b["type"] == "actions"]
+    assert len(buttons) == 1, "three articles hold more than one page of claims"
+    next_button = buttons[0]["elements"][-1]
+    assert next_button["action_id"] == "claims_next"
+    key = "page-2"
+    slack.sender.block_action(
+        ACME,
+        NEWS,
+        ALICE,
+        "claims_next",
+        next_button["value"],
+        response_url=slack.standin.response_url(key, channel=NEWS),
+    )
+    second = slack.standin.wait_for(f"response_url:{key}", timeout=20)[0].params
+    assert second["replace_original"] is True
+    assert "11–" in rendered(second)
+    buttons = [e["action_id"] for b in second["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons[0] == "claims_prev"
+
+
+def test_a_bad_query_gets_a_short_explanation(slack: SlackHarness) -> None:
+    message = run_command(slack, "since:forever")
+    assert message["text"].startswith(":warning:") and "/claims help" in message["text"]
+
+
+def test_search_never_crosses_workspaces_or_leaks_private_channels(slack: SlackHarness, page_server) -> None:
+    share_and_wait(slack, page_server.url("northvale-layoffs.html"), channel=DESK)  # ACME, private
+    share_and_wait(
+        slack, page_server.url("council-flood-defences.html"), team=GLOBEX, channel=GENERAL, user=CAROL
+    )
+    share_and_wait(slack, page_server.url(SEED))  # ACME, public
+    acme_public = rendered(run_command(slack, "since:1d", channel=NEWS, user=BOB))
+    acme_private = rendered(run_command(slack, "since:1d", channel=DESK, user=BOB))
+    globex = rendered(run_command(slack, "since:1d", team=GLOBEX, channel=GENERAL, user=CAROL))
+    assert "Konashenkov" in acme_public
+    assert "Northvale" not in acme_public and "flood" not in acme_public.lower()
+    assert "Northvale" in acme_private
+    assert "Konashenkov" not in globex and "Northvale" not in globex
+    assert "flood" in globex.lower()

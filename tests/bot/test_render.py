@@ -1,0 +1,128 @@
+"""Block Kit builders: content, emphasis and Slack's limits."""
+
+import json
+from datetime import UTC, date, datetime
+
+from bot import slack_limits as limits
+from bot.render import (
+    ArticleCard,
+    ClaimLine,
+    DigestView,
+    Failure,
+    SearchLine,
+    SearchPage,
+    claim_mrkdwn,
+    digest_blocks,
+    digest_text,
+    search_blocks,
+    summary_blocks,
+    summary_fallback,
+)
+
+CLAIM = ClaimLine(
+    content="1,597 Russian military personnel were wounded during the operation",
+    source="Igor Konashenkov",
+    role="Russian Defense Ministry spokesman",
+    cue="said",
+    kind="indirect",
+)
+
+
+def card(n_claims: int = 3, title: str = "Losses in Ukraine") -> ArticleCard:
+    return ArticleCard(
+        title=title,
+        url="https://news.example.com/a",
+        site="Example News",
+        published=date(2022, 3, 2),
+        claims=[CLAIM] * n_claims,
+        total_claims=n_claims,
+    )
+
+
+def texts(blocks: list[dict]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def test_claim_line_shows_source_role_cue_and_bold_numbers() -> None:
+    line = claim_mrkdwn(CLAIM)
+    assert line.startswith("*Igor Konashenkov* (Russian Defense Ministry spokesman) — _said_: ")
+    assert "*1,597* Russian military personnel" in line
+
+
+def test_mrkdwn_control_characters_are_escaped() -> None:
+    line = claim_mrkdwn(ClaimLine(content="a <b> & c", source="X <y>"))
+    assert "&lt;b&gt; &amp; c" in line and "X &lt;y&gt;" in line
+
+
+def test_summary_cuts_claims_and_says_how_many_more() -> None:
+    blocks = summary_blocks([card(10)], max_claims=4)
+    claim_sections = [b for b in blocks if b["type"] == "section" and "Konashenkov" in b["text"]["text"]]
+    assert len(claim_sections) == 4
+    assert "6 more claims" in texts(blocks)
+    assert "/claims source:Konashenkov" in texts(blocks)
+
+
+def test_summary_lists_extra_articles_by_title_and_failures_in_one_line() -> None:
+    cards = [card(1, f"Story {i}") for i in range(5)]
+    blocks = summary_blocks(
+        cards, [Failure("https://bad.example/x", "the page returned HTTP 404")], max_articles=3
+    )
+    body = texts(blocks)
+    assert "Also shared" in body and "Story 3" in body and "Story 4" in body
+    assert sum(1 for b in blocks if b["type"] == "divider") == 2
+    assert "couldn't read" in blocks[-1]["text"]["text"] and "HTTP 404" in blocks[-1]["text"]["text"]
+
+
+def test_summary_stays_within_slack_limits_for_huge_input() -> None:
+    long_claim = ClaimLine(content="word " * 2000, source="S", cue="said")
+    huge = ArticleCard(title="T" * 500, url="https://x.example", claims=[long_claim] * 60, total_claims=60)
+    blocks = summary_blocks([huge] * 3, max_claims=60)
+    assert len(blocks) <= limits.MAX_BLOCKS
+    assert len(texts(blocks)) <= limits.MAX_BLOCKS_CHARS
+    assert all(len(b["text"]["text"]) <= limits.MAX_SECTION_TEXT for b in blocks if b["type"] == "section")
+    assert "not shown" in blocks[-1]["elements"][0]["text"]
+
+
+def test_fallback_text_names_sources_and_failures() -> None:
+    text = summary_fallback([card(2)], [Failure("https://bad.example", "no article text found")])
+    assert "2 claims from Igor Konashenkov in “Losses in Ukraine”" in text
+    assert "couldn't read https://bad.example: no article text found" in text
+
+
+def test_search_page_has_paging_buttons_carrying_query_and_page() -> None:
+    line = SearchLine(
+        claim=CLAIM,
+        article_title="Losses",
+        article_url="https://news.example.com/a",
+        shared_at=datetime(2022, 3, 2, tzinfo=UTC),
+        permalink="https://acme.slack.com/archives/C1/p1",
+    )
+    blocks = search_blocks(SearchPage(query="mariupol", lines=[line] * 10, page=1, has_more=True))
+    assert "11–20" in blocks[0]["text"]["text"]
+    actions = blocks[-1]["elements"]
+    assert [a["action_id"] for a in actions] == ["claims_prev", "claims_next"]
+    assert json.loads(actions[0]["value"]) == {"q": "mariupol", "p": 0}
+    assert json.loads(actions[1]["value"]) == {"q": "mariupol", "p": 2}
+    assert "<https://acme.slack.com/archives/C1/p1|thread>" in blocks[1]["text"]["text"]
+
+
+def test_last_page_has_no_next_button_and_empty_result_says_so() -> None:
+    line = SearchLine(
+        claim=CLAIM, article_title="A", article_url=None, shared_at=datetime(2022, 3, 2, tzinfo=UTC)
+    )
+    blocks = search_blocks(SearchPage(query="q", lines=[line], page=0, has_more=False))
+    assert all(b["type"] != "actions" for b in blocks)
+    empty = search_blocks(SearchPage(query="zzz", lines=[]))
+    assert "No claims match `zzz`" in empty[0]["text"]["text"]
+
+
+def test_digest_groups_by_article_and_caps_with_more_line() -> None:
+    view = DigestView(
+        channel_label="#news", day=date(2022, 3, 3), cards=[card(3, f"A{i}") for i in range(30)]
+    )
+    blocks = digest_blocks(view)
+    assert blocks[0]["type"] == "header"
+    assert "30 articles · 90 claims" in blocks[1]["elements"][0]["text"]
+    assert len(blocks) <= limits.MAX_BLOCKS
+    assert "not shown" in blocks[-1]["elements"][0]["text"]
+    assert "A0" in digest_text(view) and "A29" in digest_text(view)
