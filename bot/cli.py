@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.config import Settings
 from bot.pipeline import USER_ERRORS, reason_of
+
+if TYPE_CHECKING:
+    from bot.render import ClaimLine
+    from bot.services import Services
 
 app = typer.Typer(
     help="Who claims what in the articles your team shares.", no_args_is_help=True, add_completion=False
@@ -72,7 +76,7 @@ def _settings(ctx: typer.Context) -> Settings:
     return ctx.ensure_object(CliState).settings
 
 
-def _services(ctx: typer.Context):
+def _services(ctx: typer.Context) -> Services:
     from bot.services import Services
     from storage.db import SchemaNotCurrent
 
@@ -267,7 +271,7 @@ def search(
     out.print(search_text(SearchPage(query=query, lines=lines)), markup=False)
 
 
-def claim_line_from_hit(hit: Any):
+def claim_line_from_hit(hit: Any) -> ClaimLine:
     from bot.render import ClaimLine
 
     return ClaimLine(content=hit.content, source=hit.source, role=hit.role, cue=hit.cue, kind=hit.kind)

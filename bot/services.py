@@ -11,12 +11,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from storage import db
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +30,13 @@ class Services:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    _nlp: object | None = None
+    _nlp: Language | None = None
     _nlp_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def create(cls, settings: Settings, *, nlp: object | None = None, check_schema: bool = True) -> Services:
+    def create(
+        cls, settings: Settings, *, nlp: Language | None = None, check_schema: bool = True
+    ) -> Services:
         """Connect and refuse an unmigrated database up front rather than failing on the first share."""
         engine = db.make_engine(settings.database_url)
         if check_schema:
@@ -38,7 +44,7 @@ class Services:
         return cls(settings=settings, engine=engine, sessions=db.make_session_factory(engine), _nlp=nlp)
 
     @property
-    def nlp(self):
+    def nlp(self) -> Language:
         if self._nlp is None:
             with self._nlp_lock:
                 if self._nlp is None:

@@ -1,0 +1,82 @@
+"""Scale mode: Celery tasks for share jobs and the digest clock (beat), on a Redis or RabbitMQ broker.
+
+Web processes only ack and enqueue share ids; any number of workers run the NLP. Each worker process
+builds its own Services on first use, so the model loads once per process, not per task.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from celery import Celery
+
+from bot.config import Settings
+from bot.scheduler import slack_poster, utc_now
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from bot.slack_ops import SlackClients
+
+logger = logging.getLogger(__name__)
+
+
+class _WorkerState:
+    """The worker process's long-lived pieces, built lazily after fork."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._built: tuple[Services, SlackClients] | None = None
+
+    def get(self) -> tuple[Services, SlackClients]:
+        with self._lock:
+            if self._built is None:
+                from bot.app import installation_store
+                from bot.services import Services
+                from bot.slack_ops import SlackClients
+
+                services = Services.create(self.settings)
+                store = installation_store(services) if self.settings.slack_client_id else None
+                self._built = (services, SlackClients(self.settings, store))
+            return self._built
+
+
+def create_celery(settings: Settings) -> Celery:
+    if not settings.broker_url:
+        raise ValueError("scale mode needs CLAIMBOT_BROKER_URL (e.g. redis://127.0.0.1:6379/0)")
+    app = Celery("claimbot", broker=settings.broker_url)
+    app.conf.update(
+        # A worker that dies mid-job leaves it on the queue; shares are claimed, so a rerun is harmless.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        timezone="UTC",
+        broker_connection_retry_on_startup=True,
+        beat_schedule={
+            "claimbot-digests": {
+                "task": "claimbot.run_digests",
+                "schedule": float(settings.digest_interval_seconds),
+            }
+        },
+    )
+    state = _WorkerState(settings)
+
+    @app.task(name="claimbot.process_shares")
+    def process_shares_task(share_ids: Sequence[int]) -> None:
+        from bot.shares import process_shares
+
+        services, clients = state.get()
+        process_shares(services, clients, share_ids)
+
+    @app.task(name="claimbot.run_digests")
+    def run_digests_task() -> int:
+        from bot.digest import run_due_digests
+
+        services, clients = state.get()
+        return len(run_due_digests(services, slack_poster(clients), utc_now()))
+
+    return app
