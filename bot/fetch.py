@@ -432,7 +432,13 @@ def _fetch(url: str, settings: Settings, client: httpx.Client) -> FetchedPage:
         check_host(_ascii_host(target), target.port or DEFAULT_PORTS[target.scheme], settings, url=current)
         headers = {"User-Agent": settings.user_agent}
         try:
-            with client.stream("GET", target, headers=headers) as response:
+            with client.stream(
+                "GET",
+                target,
+                headers=headers,
+                follow_redirects=False,  # every hop is ours to check, whatever the client's default
+                timeout=httpx.Timeout(settings.fetch_timeout),
+            ) as response:
                 if response.status_code in REDIRECT_STATUSES:
                     location = response.headers.get("location")
                     if not location:
