@@ -147,7 +147,8 @@ def _redirecting_site(location: str, seen: list[str]) -> httpx.Client:
         seen.append(str(request.url))
         return httpx.Response(302, headers={"Location": location})
 
-    return httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=False)
+    # follow_redirects=True on purpose: fetch must still take every hop itself and check it
+    return httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True)
 
 
 @pytest.mark.parametrize(
