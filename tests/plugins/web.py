@@ -25,6 +25,7 @@ reached the server.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -142,7 +143,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _file(self, name: str, content_type: str | None) -> None:
-        path = (FIXTURES / name).resolve()
+        # Normalised, not resolved: the sample articles are symlinks into bot/samples/, which the demo serves.
+        path = Path(os.path.normpath(FIXTURES / name))
         if not name or FIXTURES not in path.parents or not path.is_file():
             self._status(404)
             return
