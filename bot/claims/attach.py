@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
-
 from .quotes import Quote
 from .rules import Draft
 
@@ -47,9 +45,8 @@ def _covered(q: Quote, drafts: list[Draft]) -> bool:
                if d.content[1] > d.content[0])
 
 
-def _frame_cue(q: Quote, drafts: list[Draft], doc: Doc) -> Draft | None:
+def _frame_cue(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
     """A cue with no content of its own in a sentence the quote touches, or right before it after a colon."""
-    text = doc.text
     best: tuple[int, Draft] | None = None
     for d in drafts:
         if d.cue is None or d.content[1] > d.content[0] or d.verb is None or inside(d.cue, q.span):
@@ -66,21 +63,21 @@ def _frame_cue(q: Quote, drafts: list[Draft], doc: Doc) -> Draft | None:
     return best[1] if best else None
 
 
-def _previous_speaker(q: Quote, drafts: list[Draft], doc: Doc) -> Draft | None:
+def _previous_speaker(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
     """The direct claim a quotation continues: '"A," he said. "B."' or a quote running over paragraphs."""
     before = [d for d in drafts
               if d.content[0] < d.content[1] <= q.start and d.kind == "direct"]
     if not before:
         return None
     prev = max(before, key=lambda d: d.content[1])
-    gap = doc.text[prev.content[1] : q.start]
+    gap = text[prev.content[1] : q.start]
     if gap.count("\n") > 2 or len(_WORD.findall(gap)) > 8:
         return None
     return prev
 
 
 def attach_quotes(
-    doc: Doc, drafts: list[Draft], quotes: list[Quote], unattributed_min_words: int
+    text: str, drafts: list[Draft], quotes: list[Quote], unattributed_min_words: int
 ) -> list[Draft]:
     """Return the drafts plus claims built from quotations; cue-only drafts that got no quote are dropped."""
     widen_to_quotes(drafts, quotes)
@@ -88,13 +85,13 @@ def attach_quotes(
     for q in quotes:
         if _covered(q, drafts + added):
             continue
-        frame = _frame_cue(q, drafts, doc)
+        frame = _frame_cue(q, drafts, text)
         if frame is not None:
             frame.content = q.span
             frame.kind = "direct"
             frame.quotes.append(q.span)
             continue
-        prev = _previous_speaker(q, drafts + added, doc)
+        prev = _previous_speaker(q, drafts + added, text)
         if prev is not None:
             added.append(Draft(kind="direct", content=q.span, sentence=prev.sentence, cue=prev.cue,
                                cue_strength=prev.cue_strength, parent=prev, quotes=[q.span]))

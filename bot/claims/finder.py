@@ -6,7 +6,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .attach import attach_quotes, overlaps
 from .coref import Referent, Resolver
@@ -122,22 +122,21 @@ def _continuations(doc: Doc, drafts: list[Draft], sources: dict[int, Source]) ->
     return out
 
 
-def _entities(doc: Doc, span: tuple[int, int], lexicon: Lexicon) -> tuple[str, ...]:
+def _entities(ents: list[Span], span: tuple[int, int], lexicon: Lexicon) -> tuple[str, ...]:
     seen: dict[str, None] = {}
-    for ent in doc.ents:
+    for ent in ents:
         inside = span[0] <= ent.start_char and ent.end_char <= span[1]
         if inside and ent.label_ in lexicon.content_entity_labels:
             seen.setdefault(strip_name(ent.text), None)
     return tuple(k for k in seen if k)
 
 
-def _build(doc: Doc, d: Draft, src: Source, lexicon: Lexicon) -> Claim:
-    text = doc.text
+def _build(doc: Doc, text: str, ents: list[Span], d: Draft, src: Source, lexicon: Lexicon) -> Claim:
     s, e = d.content
     tokens = doc.char_span(s, e, alignment_mode="expand")
     quantities = find_quantities(doc, tokens.start, tokens.end, lexicon) if tokens is not None else ()
     quantities = tuple(q for q in quantities if s <= q.span[0] and q.span[1] <= e)
-    entities = _entities(doc, d.content, lexicon)
+    entities = _entities(ents, d.content, lexicon)
     mention = src.mention
     kind = d.kind
     return Claim(
@@ -163,8 +162,9 @@ def _build(doc: Doc, d: Draft, src: Source, lexicon: Lexicon) -> Claim:
 def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSettings()) -> list[Claim]:
     """All attributed claims of ``doc``, most salient first."""
     drafts = list(verb_drafts(doc, lexicon)) + list(according_drafts(doc, lexicon))
-    quotes = find_quotes(doc.text, settings.min_quote_words)
-    drafts = attach_quotes(doc, drafts, quotes, settings.unattributed_quote_words)
+    text = doc.text
+    quotes = find_quotes(text, settings.min_quote_words)
+    drafts = attach_quotes(text, drafts, quotes, settings.unattributed_quote_words)
     _link_parents(drafts)
     resolver = Resolver(doc, lexicon, lookback=settings.lookback)
     sources = _resolve(drafts, resolver, lexicon)
@@ -174,7 +174,8 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
             parent = sources[id(d.parent)] if d.parent else Source()
             sources[id(d)] = dataclasses.replace(parent, mention=None)
         drafts += extra
-    furniture = furniture_ranges(doc.text, lexicon)
+    furniture = furniture_ranges(text, lexicon)
+    ents = list(doc.ents)
     claims: dict[tuple[tuple[int, int], tuple[int, int] | None], Claim] = {}
     for d in sorted(drafts, key=lambda d: d.order):
         src = sources[id(d)]
@@ -183,5 +184,5 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
         spans = [d.content] + ([d.cue] if d.cue else []) + ([src.mention.span] if src.mention else [])
         if any(overlaps_any(sp, furniture) for sp in spans):
             continue
-        claims.setdefault((d.content, d.cue), _build(doc, d, src, lexicon))
+        claims.setdefault((d.content, d.cue), _build(doc, text, ents, d, src, lexicon))
     return sorted(claims.values(), key=lambda c: (-c.salience, c.content_span[0]))

@@ -94,5 +94,6 @@ def find_quantities(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[Q
         first = max(first, start)
         s = doc[first].idx
         e = group[-1].idx + len(group[-1].text)
-        out.append(Quantity(value=value, text=doc.text[s:e], counted=_counted(group), span=(s, e)))
+        phrase = doc[first : group[-1].i + 1].text
+        out.append(Quantity(value=value, text=phrase, counted=_counted(group), span=(s, e)))
     return tuple(out)
