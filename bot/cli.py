@@ -28,8 +28,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = Console(soft_wrap=True, highlight=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 logger = logging.getLogger("bot.cli")
 
 
@@ -128,13 +128,14 @@ def extract(
 ) -> None:
     """Print the claims of one or more articles (nothing is stored)."""
     from bot import inputs as inputs_mod
-    from bot.claims import extract_claims, load_pipeline
+    from bot.claims import extract_claims
     from bot.pipeline import card_from_claims
     from bot.render import card_text
+    from bot.services import shared_pipeline
 
     settings = _settings(ctx)
     try:
-        nlp = load_pipeline(settings.spacy_model)
+        nlp = shared_pipeline(settings.spacy_model)
     except (OSError, ValueError) as exc:
         raise fail(
             f"cannot load the spaCy model {settings.spacy_model!r}: {str(exc).splitlines()[0]}"
@@ -150,9 +151,9 @@ def extract(
                 "text": loaded.article.text,
                 "claims": [claim_json(c) for c in claims],
             }
-            out.print(json.dumps(record, ensure_ascii=False), markup=False, soft_wrap=True)
+            typer.echo(json.dumps(record, ensure_ascii=False))
         else:
-            out.print(card_text(card_from_claims(loaded.article, claims, loaded.url)) + "\n", markup=False)
+            typer.echo(card_text(card_from_claims(loaded.article, claims, loaded.url)) + "\n")
 
     for spec in inputs:
         items = inputs_mod.read_stdin(sys.stdin) if spec == "-" else [spec]
@@ -210,7 +211,7 @@ def ingest(
                     )
                 status = "stored" if result.created else "already stored"
                 progress.console.print(f"[green]{status}[/green]: {spec}", highlight=False)
-                out.print(card_text(result.card, settings.summary_max_claims) + "\n", markup=False)
+                typer.echo(card_text(result.card, settings.summary_max_claims) + "\n")
             except USER_ERRORS as exc:
                 failed += 1
                 logger.warning("ingest failed for %s: %s", spec, reason_of(exc))
@@ -256,7 +257,7 @@ def search(
                 "channel": hit.channel,
                 "shared_at": hit.shared_at.isoformat(),
             }
-            out.print(json.dumps(record, ensure_ascii=False), markup=False, soft_wrap=True)
+            typer.echo(json.dumps(record, ensure_ascii=False))
         return
     lines = [
         SearchLine(
@@ -268,7 +269,7 @@ def search(
         )
         for hit in hits
     ]
-    out.print(search_text(SearchPage(query=query, lines=lines)), markup=False)
+    typer.echo(search_text(SearchPage(query=query, lines=lines)))
 
 
 def claim_line_from_hit(hit: Any) -> ClaimLine:
@@ -302,7 +303,7 @@ def digest(
     with services.transaction() as session:
         view = digest_view(session, team=None, channel=channel, since=now - window, until=now)
     services.close()
-    out.print(digest_text(view), markup=False)
+    typer.echo(digest_text(view))
 
 
 @db_app.command("upgrade")

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -23,6 +24,15 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=2)
+def shared_pipeline(model_name: str) -> Language:
+    """Load a spaCy pipeline once per process, whoever asks (CLI commands, workers, tests)."""
+    from bot.claims import load_pipeline
+
+    logger.info("loading spaCy pipeline %s", model_name)
+    return load_pipeline(model_name)
 
 
 @dataclass
@@ -48,10 +58,7 @@ class Services:
         if self._nlp is None:
             with self._nlp_lock:
                 if self._nlp is None:
-                    from bot.claims import load_pipeline
-
-                    logger.info("loading spaCy pipeline %s", self.settings.spacy_model)
-                    self._nlp = load_pipeline(self.settings.spacy_model)
+                    self._nlp = shared_pipeline(self.settings.spacy_model)
         return self._nlp
 
     @contextmanager
