@@ -134,7 +134,7 @@ def build(url: str, n_claims: int, seed: int = 7) -> None:
                     words.insert(rng.randrange(len(words)), "killed in action")
                 if rng.random() < 0.01:
                     words.insert(rng.randrange(len(words)), "border")
-                if claim_id % 20_000 == 0:  # a handful, whatever the size
+                if claim_id % 20_000 == 7:  # a handful, whatever the size
                     words.insert(rng.randrange(len(words)), "zeppelin")
                 source_id = 1 if rng.random() < 0.005 else rng.randint(2, 5000)
                 claims.append(
