@@ -10,11 +10,12 @@ from typing import Any
 
 from alembic import context
 
+from storage import slack_tables
 from storage.db import make_engine
 from storage.models import Base
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = [Base.metadata, slack_tables.metadata]
 
 # Search internals that one backend has and the models do not describe (see storage/search.py).
 SEARCH_INTERNAL_TABLES = ("claim_fts",)
