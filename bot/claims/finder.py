@@ -91,8 +91,13 @@ def _resolve(drafts: list[Draft], resolver: Resolver, lexicon: Lexicon) -> dict[
     return sources
 
 
+COUNT_ENTS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+
+
 def _continuations(doc: Doc, drafts: list[Draft], sources: dict[int, Source]) -> list[Draft]:
-    """Uncued sentences sandwiched between two claims of the same speaker continue that speaker's account."""
+    """An uncued sentence with figures, sandwiched between two claims of the same speaker, continues that
+    speaker's account (a briefing's casualty list). Without the figures the sentence is usually the
+    reporter's own narration, so it is left alone (precision 0.2 on PolNeAR train)."""
     sents = [s for s in doc.sents if not all(t.is_space for t in s)]
     owner: dict[int, Draft] = {}
     touched: set[int] = set()
@@ -112,6 +117,8 @@ def _continuations(doc: Doc, drafts: list[Draft], sources: dict[int, Source]) ->
             continue
         s = sents[i]
         if "?" in s.text or any(q in s.text for q in "\"\u201c\u201d") or len(_WORD.findall(s.text)) < 6:
+            continue
+        if not any(t.ent_type_ in COUNT_ENTS for t in s):
             continue
         rng = trim(doc, s.start, s.end)
         if rng is None:
@@ -161,7 +168,9 @@ def _build(doc: Doc, text: str, ents: list[Span], d: Draft, src: Source, lexicon
 
 def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSettings()) -> list[Claim]:
     """All attributed claims of ``doc``, most salient first."""
-    drafts = list(verb_drafts(doc, lexicon)) + list(according_drafts(doc, lexicon))
+    drafts = [d for d in verb_drafts(doc, lexicon)
+              if d.subject is None or d.subject.lower_ not in lexicon.generic_subjects]
+    drafts += according_drafts(doc, lexicon)
     text = doc.text
     quotes = find_quotes(text, settings.min_quote_words)
     drafts = attach_quotes(text, drafts, quotes, settings.unattributed_quote_words)

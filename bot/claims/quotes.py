@@ -1,7 +1,7 @@
 """Quotation spans found on the characters, so they survive tokenisation and sentence splits.
 
-Straight and curly marks are paired per paragraph; a quote left open at the end of a paragraph runs
-to that paragraph's end (the newspaper convention for quotes continued over several paragraphs).
+Straight, curly and typewriter ('') marks are paired per paragraph; a quote left open at the end of a
+paragraph runs to that paragraph's end (the newspaper convention for quotes continued over paragraphs).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 OPENING = "\u201c\u201e\u00ab"
 CLOSING = "\u201d\u00bb"
 STRAIGHT = '"'
+_MARK = re.compile("''|[\"\u201c\u201d\u201e\u00ab\u00bb]")  # '' is the typewriter mark of NYT-style copy
 _PARAGRAPH = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
 
@@ -35,13 +36,12 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
     quotes: list[Quote] = []
     for para in _PARAGRAPH.finditer(text):
         opened: int | None = None
-        base = para.start()
-        for i, ch in enumerate(para.group()):
-            pos = base + i
-            if opened is None and (ch in OPENING or ch == STRAIGHT):
-                opened = pos
-            elif opened is not None and (ch in CLOSING or ch == STRAIGHT):
-                quotes.append(_quote(text, opened, pos + 1, True))
+        for mark in _MARK.finditer(text, para.start(), para.end()):
+            ch = mark.group()
+            if opened is None and ch not in CLOSING:
+                opened = mark.start()
+            elif opened is not None and ch not in OPENING:
+                quotes.append(_quote(text, opened, mark.end(), True))
                 opened = None
         if opened is not None:
             end = para.end()
