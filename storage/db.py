@@ -109,12 +109,25 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 @contextmanager
 def _migration_connection(url: str | sa.URL) -> Iterator[Connection]:
-    engine = make_engine(url, poolclass=sa.pool.NullPool)
+    engine = make_engine(url, poolclass=sa.pool.NullPool)  # the connection is thrown away afterwards
     try:
         with engine.connect() as conn:
+            prepare_migration_connection(conn)
             yield conn
     finally:
         engine.dispose()
+
+
+def prepare_migration_connection(conn: Connection) -> None:
+    """SQLite: foreign keys off while migrating, as Alembic's batch mode needs.
+
+    Batch mode rebuilds a table by copy, drop and rename; with foreign keys on, dropping `share` would
+    cascade-delete every row that references it. The pragma only works outside a transaction, so it goes
+    straight to the driver before SQLAlchemy begins one.
+    """
+    if conn.dialect.name == "sqlite":
+        assert not conn.in_transaction(), "call before the migration's transaction begins"
+        conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
 
 
 def upgrade(url: str, revision: str = "head") -> None:

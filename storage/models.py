@@ -99,6 +99,10 @@ class Share(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="pending", server_default="pending")
     error: Mapped[str | None] = mapped_column(sa.Text)
     reply_ts: Mapped[str | None] = mapped_column(sa.String(64))
+    permalink: Mapped[str | None] = mapped_column(sa.String(1024))
+    """Link to our threaded reply, for search results."""
+    claimed_at: Mapped[dt.datetime | None]
+    """When a worker took the share; a pending share claimed long ago belonged to a worker that died."""
     created_at: Mapped[created_now]
 
     article: Mapped[Article | None] = relationship()
@@ -177,6 +181,8 @@ class ChannelSettings(Base):
     digest_hour: Mapped[int] = mapped_column(default=9, server_default=sa.text("9"))
     digest_minute: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
+    watch_links: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    """Summarise every link shared in the channel (`/claims watch on|off`); mentions work regardless."""
     set_by: Mapped[str | None] = mapped_column(sa.String(64))
     updated_at: Mapped[created_now] = mapped_column(onupdate=utcnow)
 

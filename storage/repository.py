@@ -36,16 +36,22 @@ __all__ = [
     "article_claims",
     "channel_settings",
     "claim_digest",
+    "claim_shares",
     "complete_share",
     "digest_subscriptions",
     "fail_share",
     "find_article",
+    "get_article",
+    "get_share",
     "mark_digest_posted",
     "pending_shares",
     "recent_articles",
     "record_share",
     "remember_event",
+    "resumable_shares",
     "set_digest",
+    "set_share_reply",
+    "set_watch",
     "shared_claims",
     "source_key",
     "store_article",
@@ -348,6 +354,70 @@ def complete_share(session: Session, share: Share, article: Article, reply_ts: s
     _index(session, article.id, share=share, shared_at=share.created_at)
 
 
+def get_share(session: Session, share_id: int) -> Share:
+    share = session.get(Share, share_id)
+    if share is None:
+        raise LookupError(f"no share {share_id}")
+    return share
+
+
+def get_article(session: Session, article_id: int) -> Article:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise LookupError(f"no article {article_id}")
+    return article
+
+
+def claim_shares(
+    session: Session, share_ids: Sequence[int], *, stale_after_seconds: int = 600
+) -> list[Share]:
+    """Take pending shares for processing: only one worker gets each, so a job delivered twice posts once.
+
+    A claim older than `stale_after_seconds` belonged to a worker that died; it can be taken again.
+    One UPDATE decides: on PostgreSQL a concurrent claimer waits for the row and then finds it taken.
+    """
+    if not share_ids:
+        return []
+    now = utcnow()
+    stale = now - dt.timedelta(seconds=stale_after_seconds)
+    claimed = session.scalars(
+        sa.update(Share)
+        .where(
+            Share.id.in_(list(share_ids)),
+            Share.status == "pending",
+            sa.or_(Share.claimed_at.is_(None), Share.claimed_at < stale),
+        )
+        .values(claimed_at=now)
+        .returning(Share.id)
+    ).all()
+    if not claimed:
+        return []
+    return list(session.scalars(sa.select(Share).where(Share.id.in_(claimed)).order_by(Share.id)))
+
+
+def resumable_shares(session: Session, *, stale_after_seconds: int = 600) -> list[Share]:
+    """Pending shares nobody is working on: never claimed, or claimed by a worker that died long ago."""
+    stale = utcnow() - dt.timedelta(seconds=stale_after_seconds)
+    stmt = (
+        sa.select(Share)
+        .where(Share.status == "pending", sa.or_(Share.claimed_at.is_(None), Share.claimed_at < stale))
+        .order_by(Share.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def set_share_reply(
+    session: Session, share_ids: Sequence[int], *, reply_ts: str | None, permalink: str | None = None
+) -> None:
+    """Remember our threaded reply for the shares of one message (search results link to it)."""
+    if share_ids:
+        session.execute(
+            sa.update(Share)
+            .where(Share.id.in_(list(share_ids)))
+            .values(reply_ts=reply_ts, permalink=permalink)
+        )
+
+
 def fail_share(session: Session, share: Share, error: str) -> None:
     share.status = "failed"
     share.error = error[:MAX_ERROR_CHARS]
@@ -385,6 +455,22 @@ def set_digest(
     settings.digest_hour = hour
     settings.digest_minute = minute
     settings.timezone = timezone
+    settings.set_by = user
+    settings.updated_at = utcnow()
+    session.flush()
+    return settings
+
+
+def set_watch(
+    session: Session, *, team: str, channel: str, watch: bool, user: str | None = None
+) -> ChannelSettings:
+    """Turn automatic summaries of links shared in a channel on or off."""
+    settings, _ = _insert_or_get(
+        session,
+        lambda: ChannelSettings(team=team, channel=channel),
+        lambda: channel_settings(session, team, channel),
+    )
+    settings.watch_links = watch
     settings.set_by = user
     settings.updated_at = utcnow()
     session.flush()

@@ -71,6 +71,7 @@ class SearchHit:
     message_ts: str | None
     thread_ts: str | None
     shared_at: dt.datetime
+    permalink: str | None = None  # our threaded reply to the share, when we know it
 
 
 # --- parsing -------------------------------------------------------------------------------------------
@@ -344,6 +345,7 @@ def _load_hits(session: Session, entry_ids: list[int]) -> list[SearchHit]:
             Share.channel_name,
             Share.message_ts,
             Share.thread_ts,
+            Share.permalink,
         )
         .select_from(SearchEntry)
         .join(Claim, Claim.id == SearchEntry.claim_id)
@@ -371,6 +373,7 @@ def _load_hits(session: Session, entry_ids: list[int]) -> list[SearchHit]:
             message_ts=r.message_ts,
             thread_ts=r.thread_ts,
             shared_at=r.shared_at,
+            permalink=r.permalink,
         )
         for r in (rows[i] for i in entry_ids if i in rows)
     ]

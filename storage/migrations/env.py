@@ -11,7 +11,7 @@ from typing import Any
 from alembic import context
 
 from storage import slack_tables
-from storage.db import make_engine
+from storage.db import make_engine, prepare_migration_connection
 from storage.models import Base
 
 config = context.config
@@ -60,6 +60,7 @@ def run_migrations_online() -> None:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
+            prepare_migration_connection(conn)
             _configure(conn)
             with context.begin_transaction():
                 context.run_migrations()
