@@ -67,3 +67,25 @@ def test_engine_settings(engine: sa.Engine) -> None:
         else:
             raw = conn.connection.dbapi_connection
             assert raw is not None and raw.prepare_threshold is None  # type: ignore[attr-defined]
+
+
+def test_downgrade_one_step_keeps_data(fresh_db_url: str) -> None:
+    """SQLite batch mode rebuilds tables; with foreign keys on that would cascade-delete dependants."""
+    from sqlalchemy.orm import Session
+
+    from storage import repository as repo
+    from storage.search import search
+    from tests.storage.factories import claim, new_article, shared
+
+    engine = db.make_engine(fresh_db_url)
+    try:
+        with Session(engine) as session:
+            shared(session, new_article(), [claim("howitzers were delivered")])
+            session.commit()
+        db.downgrade(fresh_db_url, "-1")
+        db.upgrade(fresh_db_url)
+        with Session(engine) as session:
+            assert len(search(session, "howitzers", team="T1")) == 1
+            assert repo.pending_shares(session) == []
+    finally:
+        engine.dispose()

@@ -188,3 +188,37 @@ def test_naive_datetimes_are_refused(session: Session) -> None:
     share.created_at = dt.datetime(2024, 1, 1)  # naive
     with pytest.raises(sa.exc.StatementError, match="naive datetime"):
         session.flush()
+
+
+def test_claim_shares_once_and_resume_stale_claims(session: Session) -> None:
+    a, _ = repo.record_share(session, team="T1", channel="C1", message_ts="1.1", url="https://x.example/a")
+    b, _ = repo.record_share(session, team="T1", channel="C1", message_ts="1.1", url="https://x.example/b")
+    assert [s.id for s in repo.resumable_shares(session)] == [a.id, b.id]  # never claimed: resume at start
+
+    assert [s.id for s in repo.claim_shares(session, [a.id, b.id])] == [a.id, b.id]
+    assert repo.claim_shares(session, [a.id, b.id]) == []  # a second delivery of the job gets nothing
+    assert repo.resumable_shares(session) == []  # a worker has them
+
+    a.claimed_at = dt.datetime.now(UTC) - dt.timedelta(hours=1)  # that worker died long ago
+    session.flush()
+    assert [s.id for s in repo.resumable_shares(session, stale_after_seconds=600)] == [a.id]
+    assert [s.id for s in repo.claim_shares(session, [a.id, b.id], stale_after_seconds=600)] == [a.id]
+
+    stored, _ = repo.store_article(session, new_article(), [claim("x")])
+    repo.complete_share(session, repo.get_share(session, a.id), repo.get_article(session, stored.id))
+    repo.set_share_reply(session, [a.id, b.id], reply_ts="9.9", permalink="https://acme.slack.com/p99")
+    session.expire_all()
+    assert (a.reply_ts, b.permalink) == ("9.9", "https://acme.slack.com/p99")
+    b.claimed_at = dt.datetime.now(UTC) - dt.timedelta(hours=1)
+    session.flush()
+    assert repo.claim_shares(session, [a.id]) == []  # done shares are never taken again
+    with pytest.raises(LookupError):
+        repo.get_share(session, 10**9)
+
+
+def test_set_watch(session: Session) -> None:
+    repo.set_digest(session, team="T1", channel="C1", enabled=True, hour=7)
+    assert repo.channel_settings(session, "T1", "C1").watch_links is True  # on by default
+    settings = repo.set_watch(session, team="T1", channel="C1", watch=False, user="U1")
+    assert (settings.watch_links, settings.digest_enabled, settings.digest_hour) == (False, True, 7)
+    assert repo.set_watch(session, team="T1", channel="C2", watch=False).digest_enabled is False
