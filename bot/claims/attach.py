@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 
-from .quotes import Quote
+from .quotes import CLOSING, STRAIGHT, Quote
 from .rules import Draft
 
 _WORD = re.compile(r"\w+")
 FIRST_PERSON = frozenset({"i", "we"})
+CLOSING_MARKS = frozenset(CLOSING + STRAIGHT + "'")
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -45,18 +46,25 @@ def _covered(q: Quote, drafts: list[Draft]) -> bool:
                if d.content[1] > d.content[0])
 
 
-def _frame_cue(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
-    """A cue with no content of its own in a sentence the quote touches, or right before it after a colon."""
+def _frame_cue(q: Quote, drafts: list[Draft], text: str, min_words: int) -> Draft | None:
+    """A cue with no content of its own in a sentence the quote touches ('"...," he said'), in the short
+    sentence right after it ('"Is that all?" Trump said.') or right before it after a colon."""
     best: tuple[int, Draft] | None = None
     for d in drafts:
         if d.cue is None or d.content[1] > d.content[0] or d.verb is None or inside(d.cue, q.span):
             continue
         in_frame = d.sentence[0] < q.end and q.start < d.sentence[1]
+        right_after = (q.end <= d.sentence[0] and not text[q.end : d.sentence[0]].strip()
+                       and len(_WORD.findall(text, d.sentence[0], d.sentence[1])) <= 8)
         gap = text[d.cue[1] : q.start]
         after_colon = (d.cue[1] <= q.start and ":" in gap and len(_WORD.findall(gap)) <= 6
                        and gap.count("\n\n") <= 1)
-        if not (in_frame or after_colon):
+        if not (in_frame or right_after or after_colon):
             continue
+        if q.words < min_words:  # a short quotation must hug its cue, or it is a scare quote
+            between = text[q.end : d.cue[0]] if q.end <= d.cue[0] else text[d.cue[1] : q.start]
+            if len(_WORD.findall(between)) > 4 or not ({",", ":"} & set(between) or q.text_end_punct(text)):
+                continue
         distance = abs(q.start - d.cue[1] if d.cue[1] <= q.start else d.cue[0] - q.end)
         if best is None or distance < best[0]:
             best = (distance, d)
@@ -64,32 +72,43 @@ def _frame_cue(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
 
 
 def _previous_speaker(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
-    """The direct claim a quotation continues: '"A," he said. "B."' or a quote running over paragraphs."""
-    before = [d for d in drafts
-              if d.content[0] < d.content[1] <= q.start and d.kind == "direct"]
+    """The direct claim a quotation continues: '"A," he said. "B."' in one paragraph, or a quotation left
+    open at a paragraph's end and taken up by the next paragraph."""
+    before = [d for d in drafts if d.content[0] < d.content[1] <= q.start and d.kind == "direct" and d.cue]
     if not before:
         return None
     prev = max(before, key=lambda d: d.content[1])
-    gap = text[prev.content[1] : q.start]
-    if gap.count("\n") > 2 or len(_WORD.findall(gap)) > 8:
+    anchor = max(prev.content[1], prev.sentence[1])
+    gap = text[anchor : q.start] if anchor <= q.start else ""
+    if _WORD.search(gap):
         return None
+    if "\n" in gap or "\n" in text[prev.content[1] : q.start]:
+        left_open = text[prev.content[1] - 1 : prev.content[1]] not in CLOSING_MARKS
+        if not left_open or gap.count("\n") > 2:
+            return None
     return prev
 
 
 def attach_quotes(
-    text: str, drafts: list[Draft], quotes: list[Quote], unattributed_min_words: int
+    text: str, drafts: list[Draft], quotes: list[Quote], min_words: int, unattributed_min_words: int
 ) -> list[Draft]:
-    """Return the drafts plus claims built from quotations; cue-only drafts that got no quote are dropped."""
+    """Return the drafts plus claims built from quotations; cue-only drafts that got no quote are dropped.
+
+    Any quotation can complete a cue in its frame ('Priebus said, "Probably."'); only quotations of
+    ``min_words`` or more stand as claims through a previous speaker or on their own.
+    """
     widen_to_quotes(drafts, quotes)
     added: list[Draft] = []
     for q in quotes:
         if _covered(q, drafts + added):
             continue
-        frame = _frame_cue(q, drafts, text)
+        frame = _frame_cue(q, drafts, text, min_words)
         if frame is not None:
             frame.content = q.span
             frame.kind = "direct"
             frame.quotes.append(q.span)
+            continue
+        if q.words < min_words:
             continue
         prev = _previous_speaker(q, drafts + added, text)
         if prev is not None:

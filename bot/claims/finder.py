@@ -172,8 +172,8 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
               if d.subject is None or d.subject.lower_ not in lexicon.generic_subjects]
     drafts += according_drafts(doc, lexicon)
     text = doc.text
-    quotes = find_quotes(text, settings.min_quote_words)
-    drafts = attach_quotes(text, drafts, quotes, settings.unattributed_quote_words)
+    quotes = find_quotes(text)
+    drafts = attach_quotes(text, drafts, quotes, settings.min_quote_words, settings.unattributed_quote_words)
     _link_parents(drafts)
     resolver = Resolver(doc, lexicon, lookback=settings.lookback)
     sources = _resolve(drafts, resolver, lexicon)

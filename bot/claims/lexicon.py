@@ -23,6 +23,7 @@ class Lexicon:
     particles: dict[str, frozenset[str]]
     colon_cue_verbs: frozenset[str]
     generic_subjects: frozenset[str]
+    bare_content_verbs: frozenset[str]
     according_to: tuple[tuple[str, ...], ...]
     according_to_strength: float
     according_to_rejects: frozenset[str]
@@ -63,6 +64,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         particles={k: _words(v) for k, v in data.get("verbs_needing_particle", {}).items()},
         colon_cue_verbs=_words(data["colon_cue_verbs"]),
         generic_subjects=_words(data.get("generic_subjects", [])),
+        bare_content_verbs=_words(data.get("bare_content_verbs", [])),
         according_to=tuple(tuple(p.lower().split()) for p in data["according_to"]),
         according_to_strength=float(data["according_to_strength"]),
         according_to_rejects=_words(data["according_to_rejects"]),

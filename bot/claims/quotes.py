@@ -30,6 +30,11 @@ class Quote:
     def span(self) -> tuple[int, int]:
         return (self.start, self.end)
 
+    def text_end_punct(self, text: str) -> bool:
+        """True if the quotation ends with its own punctuation ('"Probably."'), a sign of a full utterance."""
+        inner = text[self.start : self.end].rstrip("\"'\u201d\u00bb ")
+        return inner[-1:] in {".", "!", "?", ","}
+
 
 def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
     """All quotations with at least ``min_words`` words, in text order."""

@@ -103,6 +103,9 @@ def subject_of(verb: Token) -> Token | None:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         return pobj
+    csubj = next((c for c in verb.children if c.dep_ == "csubj"), None)
+    if csubj is not None:  # a long subject misparsed as a clause: "Voters going to the polls said"
+        return next((c for c in csubj.children if c.dep_ == "nsubj"), None)
     if verb.dep_ in INHERITING and verb.head.i != verb.i:
         head = verb.head
         for child in head.children:
@@ -113,11 +116,38 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
-def _content_from_ccomp(verb: Token) -> tuple[int, int] | None:
+def _content_from_ccomp(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The complement clause; after the cue it runs to the sentence end, as PolNeAR's annotators read it
+    (the parser often hangs a coordinated second half on the cue verb), unless another cue intervenes."""
     comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     if comp is None:
         return None
-    return trim(verb.doc, comp.left_edge.i, comp.right_edge.i + 1)
+    start, end = comp.left_edge.i, comp.right_edge.i + 1
+    if start > verb.i and end < sent.end:
+        rest = verb.doc[end : sent.end]
+        if not any(t.pos_ == "VERB" and lexicon.is_cue(t.lemma_) for t in rest):
+            end = sent.end
+    return trim(verb.doc, start, end)
+
+
+def _content_of_bare_verb(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int, int] | None:
+    """"Aides say the more delegates he takes, ..." with the clause misparsed as an object: the words after
+    the cue, if they start with an object, a bare noun or a comma."""
+    if verb.lemma_.lower() not in lexicon.bare_content_verbs:
+        return None
+    doc = verb.doc
+    nxt = verb.i + 1
+    if nxt >= sent.end:
+        return None
+    obj = next((c for c in verb.rights if c.dep_ in {"dobj", "npadvmod"} and c.left_edge.i == nxt), None)
+    if doc[nxt].text == ",":
+        nxt += 1
+    elif obj is None:
+        return None
+    rng = trim(doc, nxt, sent.end)
+    if rng is None or sum(1 for t in doc[rng[0] : rng[1]] if t.is_alpha) < 4:
+        return None
+    return rng
 
 
 def _content_from_head(verb: Token, sent: Span) -> tuple[int, int] | None:
@@ -147,7 +177,7 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
             cue = cue_span(tok, lexicon)
             if cue is None:
                 continue
-            content = _content_from_ccomp(tok)
+            content = _content_from_ccomp(tok, sent, lexicon)
             as_clause = tok.dep_ == "advcl" and any(
                 c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
             if content is None and (tok.dep_ == "parataxis" or as_clause):
@@ -155,7 +185,9 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
             colon = False
             if content is None and tok.lemma_.lower() in lexicon.colon_cue_verbs:
                 content = _content_after_colon(tok, sent)
-                colon = True
+                colon = content is not None
+            if content is None and tok.i < sent.end - 1:
+                content = _content_of_bare_verb(tok, sent, lexicon)
             draft = Draft(
                 kind="indirect",
                 content=char_span(doc, *content) if content else (cue[1], cue[1]),
