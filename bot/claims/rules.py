@@ -117,16 +117,18 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def _content_from_ccomp(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int, int] | None:
-    """The complement clause; after the cue it runs to the sentence end, as PolNeAR's annotators read it
-    (the parser often hangs a coordinated second half on the cue verb), unless another cue intervenes."""
+    """The complement clause, plus a clause with its own subject that the parser coordinated with the cue
+    instead of the complement ("X said A is B and it is C"); a coordinated cue ("and added") stays out."""
     comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     if comp is None:
         return None
     start, end = comp.left_edge.i, comp.right_edge.i + 1
-    if start > verb.i and end < sent.end:
-        rest = verb.doc[end : sent.end]
-        if not any(t.pos_ == "VERB" and lexicon.is_cue(t.lemma_) for t in rest):
-            end = sent.end
+    if start > verb.i:
+        for conj in verb.rights:
+            if conj.dep_ != "conj" or conj.i < end or lexicon.is_cue(conj.lemma_):
+                continue
+            if any(c.dep_ in SUBJECTS for c in conj.children):
+                end = max(end, min(conj.right_edge.i + 1, sent.end))
     return trim(verb.doc, start, end)
 
 
@@ -240,3 +242,24 @@ def according_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
                     cue_strength=lexicon.according_to_strength,
                     subject=obj,
                 )
+
+
+HEADLINE_SOURCES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def colon_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
+    """Headline style "Cruz: Trump would put liberals on the court": a named source, then a colon."""
+    for sent in doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        colon = next((t for t in toks[:6] if t.text == ":"), None)
+        if colon is None or colon.i == toks[0].i:
+            continue
+        head = toks[: colon.i - toks[0].i]
+        if not all(t.ent_type_ in HEADLINE_SOURCES or t.is_punct or t.lower_ == "the" for t in head):
+            continue
+        rng = trim(doc, colon.i + 1, sent.end)
+        if rng is None or rng[1] - rng[0] < 3:
+            continue
+        source = [t for t in head if not t.is_punct][-1]  # names are head-final
+        yield Draft(kind="indirect", content=char_span(doc, *rng), sentence=(sent.start_char, sent.end_char),
+                    cue=(colon.idx, colon.idx + 1), cue_strength=0.6, subject=source)
