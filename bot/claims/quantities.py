@@ -11,7 +11,6 @@ from .model import Quantity
 
 SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _NUMERIC = re.compile(r"^[$€£]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
-COUNTED_DEPS = frozenset({"compound", "amod", "nmod"})
 
 
 def parse_number(words: list[str], lexicon: Lexicon) -> float | None:
@@ -71,15 +70,24 @@ def _hedge_start(doc: Doc, first: Token, lexicon: Lexicon) -> int:
 
 
 def _counted(group: list[Token]) -> str:
+    """The noun phrase the number counts: its head noun with the modifiers in between, or else the run of
+    adjectives and nouns right after it ("two dozen officers", where the parser loses the head)."""
     last = group[-1]
-    head = last.head if last.dep_ in {"nummod", "quantmod"} else None
-    if head is None or head.i <= last.i or head.pos_ not in {"NOUN", "PROPN"}:
-        nxt = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
-        if nxt is not None and nxt.lower_ in {"percent", "%", "per"}:
-            return "percent"
-        return ""
     doc = last.doc
-    return doc[last.i + 1 : head.i + 1].text if head.i - last.i <= 6 else head.text
+    head = last.head if last.dep_ in {"nummod", "quantmod"} else None
+    if head is not None and last.i < head.i <= last.i + 6 and head.pos_ in {"NOUN", "PROPN"}:
+        return doc[last.i + 1 : head.i + 1].text
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if nxt is not None and nxt.lower_ in {"percent", "%", "per"}:
+        return "percent"
+    run: list[Token] = []
+    for tok in doc[last.i + 1 : min(len(doc), last.i + 6)]:
+        if tok.pos_ not in {"ADJ", "NOUN", "PROPN"}:
+            break
+        run.append(tok)
+    while run and run[-1].pos_ == "ADJ":
+        run.pop()
+    return doc[run[0].i : run[-1].i + 1].text if run else ""
 
 
 def find_quantities(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[Quantity, ...]:

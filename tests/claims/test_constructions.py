@@ -1,0 +1,185 @@
+"""Each attribution construction on short sentences, through the real pipeline (session ``nlp`` fixture)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from bot.claims import Claim, extract_claims
+
+
+def claims_of(nlp: Language, text: str) -> list[Claim]:
+    claims = extract_claims(nlp, text)
+    for c in claims:  # every span must be an exact offset into the text
+        assert text[slice(*c.content_span)] == c.content
+        if c.cue_span is not None:
+            assert text[slice(*c.cue_span)] == c.cue
+        if c.source_span is not None:
+            assert text[slice(*c.source_span)] == c.source_mention
+    return claims
+
+
+def one(claims: list[Claim], **want: object) -> Claim:
+    found = [c for c in claims if all(getattr(c, k) == v for k, v in want.items())]
+    assert len(found) == 1, (want, claims)
+    return found[0]
+
+
+def test_indirect_speech_with_that_clause(nlp: Language) -> None:
+    text = "Prime Minister Mark Carney said that the tariffs would be lifted in May."
+    c = one(claims_of(nlp, text), cue="said")
+    assert (c.kind, c.source, c.source_kind) == ("indirect", "Mark Carney", "person")
+    assert c.content == "the tariffs would be lifted in May"
+    assert c.role == "Prime Minister"
+
+
+def test_cue_after_the_content(nlp: Language) -> None:
+    text = "The economy is growing faster than expected, Treasury Secretary Janet Yellen said on Tuesday."
+    c = one(claims_of(nlp, text), cue="said")
+    assert c.content == "The economy is growing faster than expected"
+    assert (c.source, c.role) == ("Janet Yellen", "Treasury Secretary")
+
+
+def test_direct_quote_with_inverted_cue_and_its_continuation(nlp: Language) -> None:
+    text = '"We will not retreat," said Mayor John Smith. "The city will rebuild."'
+    claims = claims_of(nlp, text)
+    assert {c.content for c in claims} == {'"We will not retreat,"', '"The city will rebuild."'}
+    assert all(c.kind == "direct" and c.source == "John Smith" and c.cue == "said" for c in claims)
+
+
+def test_quote_spanning_sentences_with_curly_marks(nlp: Language) -> None:
+    text = "“The bridge is unsafe. Nobody should cross it until the inspection is over,” the engineer said."
+    c = one(claims_of(nlp, text), cue="said")
+    assert c.content == "“The bridge is unsafe. Nobody should cross it until the inspection is over,”"
+    assert c.kind == "direct"
+
+
+def test_quote_after_colon(nlp: Language) -> None:
+    c = one(claims_of(nlp, 'Smith told the committee: "I never saw the documents."'), cue="told")
+    assert c.content == '"I never saw the documents."'
+    assert c.source == "Smith"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "source"),
+    [
+        ("According to the United Nations, about 3,700 people have fled the region.",
+         "about 3,700 people have fled the region", "United Nations"),
+        ("More than two dozen protesters were arrested, according to local police.",
+         "More than two dozen protesters were arrested", "local police"),
+    ],
+)
+def test_according_to_in_either_position(nlp: Language, text: str, content: str, source: str) -> None:
+    c = one(claims_of(nlp, text), kind="according_to")
+    assert (c.content, c.source) == (content, source)
+    assert c.cue.lower() == "according to"
+
+
+def test_according_to_a_plan_is_not_a_source(nlp: Language) -> None:
+    assert claims_of(nlp, "The bridge was finished on time, according to plan.") == []
+
+
+def test_apposition_gives_role_and_pronoun_resolves(nlp: Language) -> None:
+    text = ("Igor Konashenkov, the ministry's spokesman, said the troops had withdrawn. "
+            "He added that 12 tanks were destroyed.")
+    claims = claims_of(nlp, text)
+    said, added = one(claims, cue="said"), one(claims, cue="added")
+    assert said.source == added.source == "Igor Konashenkov"
+    assert said.role == "ministry's spokesman"
+    assert (added.source_mention, added.role) == ("He", "ministry's spokesman")
+
+
+def test_pronoun_gender_picks_the_right_person(nlp: Language) -> None:
+    text = "Angela Merkel met Emmanuel Macron in Paris. She said Europe must stay united."
+    assert one(claims_of(nlp, text), cue="said").source == "Angela Merkel"
+
+
+def test_descriptor_resolves_through_title(nlp: Language) -> None:
+    text = "Senator Ted Cruz said the plan was a disaster. The senator argued that it would cost $2.5 billion"
+    c = one(claims_of(nlp, text), cue="argued")
+    assert (c.source, c.source_mention) == ("Ted Cruz", "The senator")
+    assert c.quantities[0].value == 2.5e9
+
+
+def test_organisation_pronoun_and_canonical_name(nlp: Language) -> None:
+    text = "The White House said the president would sign the bill. It added that 40 senators supported it."
+    claims = claims_of(nlp, text)
+    assert one(claims, cue="said").source == "White House"
+    added = one(claims, cue="added")
+    assert (added.source, added.source_kind, added.source_mention) == ("White House", "organization", "It")
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Officials said the bridge would reopen next week.", "Officials"),
+        ("A source familiar with the talks said an agreement was close.", "A source familiar with the talks"),
+    ],
+)
+def test_unnamed_sources(nlp: Language, text: str, source: str) -> None:
+    c = one(claims_of(nlp, text), cue="said")
+    assert (c.source, c.source_kind) == (source, "unnamed")
+
+
+def test_participle_cue_speaks_for_the_main_speaker(nlp: Language) -> None:
+    text = "Smith said the factory would close, adding that 300 workers would lose their jobs."
+    adding = one(claims_of(nlp, text), cue="adding")
+    assert adding.source == "Smith"
+    assert "300 workers" in adding.content
+
+
+def test_quantities_value_hedge_and_counted(nlp: Language) -> None:
+    text = ("The ministry said that 1,597 Russian military personnel were wounded, "
+            "while about 3,700 soldiers and two dozen officers were captured.")
+    c = one(claims_of(nlp, text), cue="said")
+    got = {(q.value, q.text, q.counted) for q in c.quantities}
+    assert (1597.0, "1,597", "Russian military personnel") in got
+    assert (3700.0, "about 3,700", "soldiers") in got
+    assert (24.0, "two dozen", "officers") in got
+
+
+def test_no_source_and_no_quote_means_no_claim(nlp: Language) -> None:
+    assert claims_of(nlp, "It was reported that the border was closed.") == []
+    assert claims_of(nlp, "The river rose by two metres overnight.") == []
+
+
+def test_belief_verbs_are_not_claims(nlp: Language) -> None:
+    assert claims_of(nlp, "Smith thinks the market will recover.") == []
+
+
+def test_clear_quotation_without_speaker_is_kept_unattributed(nlp: Language) -> None:
+    text = 'The crowd fell silent.\n\n"We have waited forty years for this moment and will not wait more."'
+    c = one(claims_of(nlp, text), kind="direct")
+    assert c.source is None and c.cue is None
+
+
+def test_headline_with_colon(nlp: Language) -> None:
+    c = one(claims_of(nlp, "Zelensky: Russia has lost 40,000 soldiers in the east\n\nKYIV is calm."), cue=":")
+    assert c.source == "Zelensky"
+    assert c.quantities[0].value == 40000.0
+
+
+def test_furniture_lines_never_make_claims(nlp: Language) -> None:
+    text = ("Officials said the road was open.\n\nShare it...\nLive Updates COVID-19 CASES\n"
+            'Tweet: "Officials said the road was closed again today."')
+    claims = claims_of(nlp, text)
+    assert [c.content for c in claims] == ["the road was open"]
+
+
+def test_salience_ranks_figures_and_names_first(nlp: Language) -> None:
+    text = ("Officials said the weather was pleasant.\n\n"
+            "The Defense Ministry announced that 498 servicemen were killed in Ukraine.")
+    claims = claims_of(nlp, text)
+    assert [c.cue for c in claims] == ["announced", "said"]
+    assert claims[0].entities == ("Defense Ministry", "Ukraine") or "Ukraine" in claims[0].entities
+
+
+def test_long_text_keeps_global_offsets(nlp: Language) -> None:
+    para = "Officials said the bridge would reopen next week.\n\n"
+    text = "Filler sentence without any attribution at all.\n\n" * 40 + para * 3
+    claims = extract_claims(nlp, text, chunk_chars=1_000)
+    assert len(claims) == 3
+    assert all(text[slice(*c.content_span)] == c.content for c in claims)
+    assert sorted(c.content_span[0] for c in claims) == [
+        i + len("Officials said ") for i in range(len(text)) if text.startswith(para, i)
+    ]
