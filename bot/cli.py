@@ -62,7 +62,7 @@ def main_callback(
         str | None, typer.Option(help="Database URL (default: env DATABASE_URL or sqlite:///claimbot.db).")
     ] = None,
 ) -> None:
-    setup_logging(logging.DEBUG if verbose else logging.WARNING)
+    setup_logging(logging.DEBUG if verbose else logging.ERROR)
     overrides: dict[str, Any] = {}
     if database_url:
         overrides["database_url"] = database_url

@@ -285,11 +285,11 @@ def digest_blocks(view: DigestView, max_claims: int = 4) -> list[dict[str, Any]]
     """Claims shared in a channel over a day, grouped by article; ``_fit`` adds the "N more" line."""
     total = sum(c.total_claims for c in view.cards)
     blocks = [
-        {
-            "type": "header",
-            "text": {"type": "plain_text", "text": clip(f"Claims shared in {view.channel_label}", 150)},
-        },
-        _context(f"{view.day.isoformat()} · {plural(len(view.cards), 'article')} · {plural(total, 'claim')}"),
+        {"type": "header", "text": {"type": "plain_text", "text": "Daily digest of claims"}},
+        _context(
+            f"Shared in {view.channel_label} · {view.day.isoformat()} · "
+            f"{plural(len(view.cards), 'article')} · {plural(total, 'claim')}"
+        ),
     ]
     for card in view.cards:
         blocks.append({"type": "divider"})

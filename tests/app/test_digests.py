@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,7 +68,8 @@ def test_digest_is_posted_once_at_the_local_hour_with_the_days_claims(
     posts = digest_posts(slack, NEWS)
     assert len(posts) == 1
     body = json.dumps(posts[0].params["blocks"], ensure_ascii=False)
-    assert "Konashenkov" in body and "*1,597*" in body
+    assert "Konashenkov" in body and re.search(r"\*\d[\d,]*\*", body)
+    assert f"Shared in <#{NEWS}>" in body
     assert "thread_ts" not in posts[0].params or posts[0].params["thread_ts"] is None
     slack.clock.now = due + timedelta(days=1, minutes=3)  # nothing shared since: no message
     assert slack.scheduler().tick() == 0

@@ -97,7 +97,11 @@ def test_oauth_install_adds_a_workspace_the_app_then_serves(slack: SlackHarness,
             re.search(r'href="([^"]*oauth/v2/authorize[^"]*)"', page.text).group(1).replace("&amp;", "&")
         )
         state = parse_qs(urlsplit(authorize_url).query)["state"][0]
-        done = browser.get("/slack/oauth_redirect", params={"code": "code-initech", "state": state})
+        # Bolt marks its state cookie Secure (Slack requires https); a browser on https sends it back.
+        cookie = page.headers["set-cookie"].split(";", 1)[0]
+        done = browser.get(
+            "/slack/oauth_redirect", params={"code": "code-initech", "state": state}, headers={"Cookie": cookie}
+        )
         assert done.status_code == 200, done.text
     assert slack.standin.calls_to("oauth.v2.access")
     assert SlackClients(slack.settings, slack.runtime.deps.clients.installation_store).token_for(

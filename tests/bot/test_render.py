@@ -122,7 +122,7 @@ def test_digest_groups_by_article_and_caps_with_more_line() -> None:
     )
     blocks = digest_blocks(view)
     assert blocks[0]["type"] == "header"
-    assert "30 articles · 90 claims" in blocks[1]["elements"][0]["text"]
+    assert "Shared in #news · 2022-03-03 · 30 articles · 90 claims" == blocks[1]["elements"][0]["text"]
     assert len(blocks) <= limits.MAX_BLOCKS
     assert "not shown" in blocks[-1]["elements"][0]["text"]
     assert "A0" in digest_text(view) and "A29" in digest_text(view)

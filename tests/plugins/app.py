@@ -52,6 +52,10 @@ WORKSPACES = {
 }
 
 
+# Message timestamps stay unique for the whole run: the stand-in keeps every channel's history.
+_SESSION_TS = itertools.count(1)
+
+
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return None
@@ -79,7 +83,7 @@ class SlackHarness:
     app_url: str
     settings: Settings
     clock: FakeClock
-    _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _ts: Iterator[int] = field(default_factory=lambda: _SESSION_TS)
 
     @property
     def services(self) -> Services:
