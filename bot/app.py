@@ -71,7 +71,10 @@ def create_app(deps: AppDeps, *, client: WebClient | None = None, socket_mode: b
     from handlers import register
 
     settings = deps.services.settings
-    client = client or make_web_client(settings)
+    oauth = bool(settings.slack_client_id and settings.slack_client_secret)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    # Bolt takes a single workspace's token from the client it is given.
+    client = client or make_web_client(settings, None if oauth else token)
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     if not socket_mode and not secret:
         raise SlackConfigError("HTTP mode needs SLACK_SIGNING_SECRET to check that requests come from Slack")
@@ -81,7 +84,7 @@ def create_app(deps: AppDeps, *, client: WebClient | None = None, socket_mode: b
         "signing_secret": secret or "",
         "logger": logging.getLogger("bot.slack"),
     }
-    if settings.slack_client_id and settings.slack_client_secret:
+    if oauth:
         store = deps.clients.installation_store or installation_store(deps.services)
         client_secret = settings.slack_client_secret.get_secret_value()
         kwargs["installation_store"] = store
@@ -104,9 +107,7 @@ def create_app(deps: AppDeps, *, client: WebClient | None = None, socket_mode: b
             installation_store_bot_only=True,
             state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=deps.services.engine),
         )
-    elif settings.slack_bot_token:
-        kwargs["token"] = settings.slack_bot_token.get_secret_value()
-    else:
+    elif not token:
         raise SlackConfigError(
             "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth installs)"
         )

@@ -37,7 +37,12 @@ from storage import db
 SAMPLES = Path(__file__).resolve().parent / "samples"
 SAMPLE_PAGES = ["seed-russian-losses.html", "council-flood-defences.html", "northvale-layoffs.html"]
 TEAM, CHANNEL, USER, SECRET = "T0DEMO", "C0NEWS", "U0ALICE", "demo-signing-secret"
-BOT = {"team_name": "Demo Newsroom", "bot_token": "xoxb-demo", "bot_user_id": "U0CLAIMBOT", "bot_id": "B0CLAIMBOT"}
+BOT = {
+    "team_name": "Demo Newsroom",
+    "bot_token": "xoxb-demo",
+    "bot_user_id": "U0CLAIMBOT",
+    "bot_id": "B0CLAIMBOT",
+}
 
 
 class _QuietPages(SimpleHTTPRequestHandler):
@@ -82,7 +87,7 @@ def serve_app(runtime: Runtime) -> Iterator[str]:
 def mrkdwn_to_text(text: str) -> str:
     """Slack mrkdwn as a terminal shows it: links as 'label (url)', no markup characters."""
     text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", text)
-    text = re.sub(r"<#(\w+)(?:\|[^>]*)?>", r"#\1", text)
+    text = text.replace(f"<#{CHANNEL}>", "#news")
     text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)
     text = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"\1", text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -131,20 +136,27 @@ def run_demo(out: Console) -> None:
                 runtime.close()
 
 
-def _transcript(out: Console, runtime: Runtime, standin: SlackStandin, sender: SlackSender, pages: str) -> None:
+def _transcript(
+    out: Console, runtime: Runtime, standin: SlackStandin, sender: SlackSender, pages: str
+) -> None:
     out.print(Rule("claimbot demo: the real app, a local Slack stand-in, sample news pages"))
     out.print("Loading the English pipeline…", style="dim")
     _ = runtime.services.nlp
     latencies = []
     for n, page in enumerate(SAMPLE_PAGES, start=1):
         url = pages + page
-        event = sender.message_event(TEAM, CHANNEL, USER, f"Worth a read: {url}", ts=f"{1772400000 + n}.000100")
+        event = sender.message_event(
+            TEAM, CHANNEL, USER, f"Worth a read: {url}", ts=f"{1772400000 + n}.000100"
+        )
         standin.add_message(event)
         out.print(f"\n[bold]#news[/bold]  alice: Worth a read: {url}", highlight=False)
         started = time.perf_counter()
         sender.event(TEAM, event)
         call = standin.wait_for(
-            "chat.postMessage", count=n, timeout=120, where=lambda c: c.ok and c.params.get("thread_ts") is not None
+            "chat.postMessage",
+            count=n,
+            timeout=120,
+            where=lambda c: c.ok and c.params.get("thread_ts") is not None,
         )[-1]
         latencies.append(time.perf_counter() - started)
         out.print("  ↳ [bold]claimbot[/bold] (in the thread):", highlight=False)
@@ -165,7 +177,10 @@ def _transcript(out: Console, runtime: Runtime, standin: SlackStandin, sender: S
     if due <= now:
         due = scheduled_instant(day + timedelta(days=1), 9, 0, tz)
     scheduler = DigestScheduler(
-        runtime.services, slack_poster(runtime.deps.clients), interval=3600, clock=lambda: due + timedelta(minutes=1)
+        runtime.services,
+        slack_poster(runtime.deps.clients),
+        interval=3600,
+        clock=lambda: due + timedelta(minutes=1),
     )
     scheduler.tick()
     digests = [
@@ -179,18 +194,21 @@ def _transcript(out: Console, runtime: Runtime, standin: SlackStandin, sender: S
     else:
         out.print("(no digest was due)")
 
-    methods = sorted({c.method for c in standin.calls})
+    methods = sorted({c.method for c in standin.calls if not c.method.startswith("response_url:")})
     out.print(Rule("what happened"))
     out.print(
         f"link event → thread reply: median {statistics.median(latencies) * 1000:.0f} ms "
         f"(max {max(latencies) * 1000:.0f} ms) over {len(latencies)} articles"
     )
-    out.print("Slack methods called: " + ", ".join(methods), highlight=False)
+    out.print("Slack Web API methods called: " + ", ".join(methods), highlight=False)
+    out.print("Slash-command replies went to the command's response_url, as Slack's own do.", highlight=False)
 
 
 def _command(standin: SlackStandin, sender: SlackSender, text: str) -> str:
     key = f"demo-{time.monotonic_ns()}"
-    sender.command(TEAM, CHANNEL, USER, "/claims", text, response_url=standin.response_url(key, channel=CHANNEL))
+    sender.command(
+        TEAM, CHANNEL, USER, "/claims", text, response_url=standin.response_url(key, channel=CHANNEL)
+    )
     reply = standin.wait_for(f"response_url:{key}", timeout=30)[0].params
     shown = blocks_to_text(reply["blocks"]) if reply.get("blocks") else mrkdwn_to_text(reply.get("text", ""))
     return f"(only visible to you)\n{shown}"

@@ -147,12 +147,18 @@ def _blocks_size(blocks: Iterable[dict[str, Any]]) -> int:
     return len(json.dumps(list(blocks), ensure_ascii=False))
 
 
+def source_term(name: str) -> str:
+    """A `source:` filter for a name: one word as is, several quoted."""
+    name = name.replace('"', "")
+    return name if " " not in name else f'"{name}"'
+
+
 def _more_hint(card: ArticleCard, shown: int) -> str | None:
     hidden = card.total_claims - shown
     if hidden <= 0:
         return None
     sources = [c.source for c in card.claims if c.source]
-    hint = f"`/claims source:{sources[0].split()[-1]}`" if sources else "`/claims`"
+    hint = f"`/claims source:{source_term(sources[0])}`" if sources else "`/claims`"
     return f"{plural(hidden, 'more claim')} — search them with {hint}"
 
 
