@@ -13,10 +13,9 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from storage import db, models
+from tests.seed import SEED_EXPECTED, SEED_TXT
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_TXT = SHARED / "seed" / "article.txt"
-EXPECTED = json.loads((SHARED / "seed" / "expected-claims.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
