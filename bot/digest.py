@@ -63,7 +63,7 @@ def due_digest(setting: models.ChannelSettings, now: datetime) -> DueDigest | No
     if now < until:
         return None
     # Turned on after today's time: the first digest is tomorrow's, not an immediate one.
-    enabled_at = setting.updated_at
+    enabled_at = setting.digest_set_at
     if enabled_at is not None and enabled_at.tzinfo is None:
         enabled_at = enabled_at.replace(tzinfo=ZoneInfo("UTC"))
     if enabled_at is not None and enabled_at > until:

@@ -184,6 +184,8 @@ class ChannelSettings(Base):
     watch_links: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     """Summarise every link shared in the channel (`/claims watch on|off`); mentions work regardless."""
     set_by: Mapped[str | None] = mapped_column(sa.String(64))
+    digest_set_at: Mapped[dt.datetime | None]
+    """When the digest was last turned on or retimed: a digest time already past then starts tomorrow."""
     updated_at: Mapped[created_now] = mapped_column(onupdate=utcnow)
 
 

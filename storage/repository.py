@@ -457,6 +457,7 @@ def set_digest(
     settings.timezone = timezone
     settings.set_by = user
     settings.updated_at = utcnow()
+    settings.digest_set_at = settings.updated_at
     session.flush()
     return settings
 

@@ -125,7 +125,7 @@ def test_a_wall_time_skipped_by_dst_is_still_posted_that_day() -> None:
     setting = models.ChannelSettings(
         team=ACME, channel=NEWS, digest_enabled=True, digest_hour=2, digest_minute=30, timezone="Europe/Paris"
     )
-    setting.updated_at = datetime(2027, 1, 1, tzinfo=UTC)
+    setting.digest_set_at = datetime(2027, 1, 1, tzinfo=UTC)
     assert due_digest(setting, datetime(2027, 3, 28, 1, 29, tzinfo=UTC)) is None
     due = due_digest(setting, datetime(2027, 3, 28, 1, 31, tzinfo=UTC))
     assert due is not None and due.local_date == date(2027, 3, 28)
@@ -137,6 +137,16 @@ def test_turning_a_digest_on_after_todays_time_starts_tomorrow() -> None:
     setting = models.ChannelSettings(
         team=ACME, channel=NEWS, digest_enabled=True, digest_hour=9, digest_minute=0, timezone="UTC"
     )
-    setting.updated_at = datetime(2027, 5, 1, 10, 0, tzinfo=UTC)
+    setting.digest_set_at = datetime(2027, 5, 1, 10, 0, tzinfo=UTC)
     assert due_digest(setting, datetime(2027, 5, 1, 10, 5, tzinfo=UTC)) is None
     assert due_digest(setting, datetime(2027, 5, 2, 9, 0, tzinfo=UTC)) is not None
+
+
+def test_changing_other_settings_after_the_digest_time_does_not_skip_the_day() -> None:
+    setting = models.ChannelSettings(
+        team=ACME, channel=NEWS, digest_enabled=True, digest_hour=9, digest_minute=0, timezone="UTC"
+    )
+    setting.digest_set_at = datetime(2027, 1, 1, tzinfo=UTC)
+    setting.updated_at = datetime(2027, 5, 1, 10, 0, tzinfo=UTC)  # e.g. `/claims watch off` at 10:00
+    due = due_digest(setting, datetime(2027, 5, 1, 10, 5, tzinfo=UTC))
+    assert due is not None and due.local_date == date(2027, 5, 1)
