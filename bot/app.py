@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from bot import redaction
 from bot.queue import InProcessQueue, JobQueue
 from bot.services import Services
 from bot.shares import process_shares
@@ -71,6 +72,15 @@ def create_app(deps: AppDeps, *, client: WebClient | None = None, socket_mode: b
     from handlers import register
 
     settings = deps.services.settings
+    redaction.install(
+        s.get_secret_value() if s else None
+        for s in (
+            settings.slack_bot_token,
+            settings.slack_app_token,
+            settings.slack_signing_secret,
+            settings.slack_client_secret,
+        )
+    )
     oauth = bool(settings.slack_client_id and settings.slack_client_secret)
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     # Bolt takes a single workspace's token from the client it is given.
