@@ -27,6 +27,7 @@ test: $(STAMP) services lint
 bench: $(STAMP)
 	$(BIN)/python bench/attribution.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/slack_latency.py
 
 clean:
 	rm -rf $(VENV) claimbot.db .pytest_cache
