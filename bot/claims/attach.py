@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Token
+
 from .quotes import CLOSING, STRAIGHT, Quote
 from .rules import Draft
 
@@ -29,16 +31,37 @@ def _quoted_share(content: tuple[int, int], quotes: list[tuple[int, int]]) -> fl
 
 
 def widen_to_quotes(drafts: list[Draft], quotes: list[Quote]) -> None:
-    """A content that runs into a quotation takes the whole quotation (quotes span sentences)."""
+    """A content that runs into a quotation takes the whole quotation (quotes span sentences); a content
+    that runs out of a quotation towards its cue is cut back to it ('"Q," Gene Sperling, an adviser, said'
+    parsed with the speaker inside the complement)."""
     for d in drafts:
         if d.content[1] <= d.content[0]:
             continue
         for q in quotes:
-            if overlaps(d.content, q.span) and not inside(d.cue, q.span):
+            if not overlaps(d.content, q.span) or inside(d.cue, q.span):
+                continue
+            if d.cue is not None and q.end <= d.cue[0] and d.content[1] > q.end and d.content[0] >= q.start:
+                d.content = q.span
+                if d.subject is None and d.verb is not None:
+                    d.subject = _speaker_near(d.verb, q)
+            else:
                 d.content = (min(d.content[0], q.start), max(d.content[1], q.end))
-                d.quotes.append(q.span)
+            d.quotes.append(q.span)
         if d.quotes and d.kind == "indirect" and _quoted_share(d.content, d.quotes) >= 0.6:
             d.kind = "direct"
+
+
+def _speaker_near(verb: Token, q: Quote) -> Token | None:
+    """The speaker named between a quotation and its cue, or right after an inverted cue ('said X')."""
+    doc = verb.doc
+    window = [t for t in doc[verb.sent.start : verb.sent.end] if q.end <= t.idx < verb.idx]
+    window = window or [t for t in doc[verb.i + 1 : min(verb.sent.end, verb.i + 6)]]
+    for tok in window:
+        if tok.pos_ in {"PROPN", "NOUN", "PRON"}:
+            while tok.dep_ in {"compound", "flat"} and tok.head.i != tok.i and tok.head in window:
+                tok = tok.head
+            return tok
+    return None
 
 
 def _covered(q: Quote, drafts: list[Draft]) -> bool:

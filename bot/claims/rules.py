@@ -132,11 +132,22 @@ def _content_from_ccomp(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int,
     return trim(verb.doc, start, end)
 
 
+def _after_quote(verb: Token) -> bool:
+    """True when the cue follows a closing quotation mark, perhaps after a comma: '"...," said'."""
+    i = verb.i - 1
+    doc = verb.doc
+    while i >= 0 and (doc[i].is_space or doc[i].text in {",", "—", "--"}):
+        i -= 1
+    return i >= 0 and is_quote_mark(doc[i])
+
+
 def _content_of_bare_verb(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int, int] | None:
     """"Aides say the more delegates he takes, ..." with the clause misparsed as an object: the words after
     the cue, if they start with an object, a bare noun or a comma."""
     if verb.lemma_.lower() not in lexicon.bare_content_verbs:
         return None
+    if not any(c.dep_ in SUBJECTS and c.i < verb.i for c in verb.children):
+        return None  # inverted ('"...," said X, who ...'): what follows is the speaker, not the content
     doc = verb.doc
     nxt = verb.i + 1
     if nxt >= sent.end:
@@ -179,7 +190,10 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
             cue = cue_span(tok, lexicon)
             if cue is None:
                 continue
+            subject = subject_of(tok)
             content = _content_from_ccomp(tok, sent, lexicon)
+            if subject is not None and subject.i > tok.i and _after_quote(tok):
+                content = None  # '"...," said X': the quotation is the content (attached in attach.py)
             as_clause = tok.dep_ == "advcl" and any(
                 c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
             if content is None and (tok.dep_ == "parataxis" or as_clause):
@@ -197,7 +211,7 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
                 cue=cue,
                 cue_strength=lexicon.cue_strength(tok.lemma_),
                 verb=tok,
-                subject=subject_of(tok),
+                subject=subject,
             )
             if content is None:
                 # no content in the sentence: a quotation may still attach to this cue (quotes.py)

@@ -59,6 +59,10 @@ def noun_phrase(head: Token) -> tuple[int, int]:
         if child.dep_ in _CUT_DEPS:
             end = min(end, child.left_edge.i)
     doc = head.doc
+    for i in range(head.i - 1, start - 1, -1):  # never reach back into a quotation before the speaker
+        if doc[i].is_quote or doc[i].text in {"''", "``"}:
+            start = i + 1
+            break
     while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
@@ -165,6 +169,8 @@ def analyse(token: Token, lexicon: Lexicon) -> Mention:
         # honorifics are not roles
         role_tokens = [t for t in role_tokens if lexicon.titles.get(t.lower_, "x") is not None]
         role = _role_text(role_tokens) if role_tokens else None
+        if role and name in role:  # a misparse folded the name into its own description
+            role = None
         first = name.split()[0] if " " in name else None
         gender = _gender_of(span_tokens, first, lexicon)
         roles = _role_words(role_tokens, lexicon)
