@@ -13,7 +13,6 @@ MAX_BLOCKS_CHARS = 11_000
 MAX_FALLBACK_TEXT = 3000
 
 WORKING_REACTION = "hourglass_flowing_sand"
-FAILED_REACTION = "warning"
 
 USAGE = (
     "*Search the claims shared in this workspace*\n"
