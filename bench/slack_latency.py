@@ -20,10 +20,11 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.config import Settings
-from bot.demo import BOT, CHANNEL, SAMPLES, SECRET, TEAM, USER, serve_app, serve_pages
+from bot.demo import BOT, CHANNEL, SAMPLES, SECRET, TEAM, USER, serve_pages
 from bot.runtime import build_runtime
 from bot.services import Services, shared_pipeline
 from bot.slack_standin import SlackSender, SlackStandin
+from bot.web import serve_in_thread
 from storage import db
 
 
@@ -67,7 +68,7 @@ def measure(runs: int, page: str) -> dict[str, list[float]]:
                 settings, run_scheduler=False, services=Services.create(settings, nlp=nlp)
             )
             try:
-                with serve_app(runtime) as app_url, SlackSender(app_url, SECRET) as sender:
+                with serve_in_thread(runtime) as app_url, SlackSender(app_url, SECRET) as sender:
                     n += 1
                     results["cold"].append(_one_share(standin, sender, url, n))
                     n += 1

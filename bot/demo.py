@@ -18,9 +18,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from rich.console import Console
 from rich.rule import Rule
@@ -31,7 +29,7 @@ from bot.queue import InProcessQueue
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import DigestScheduler, slack_poster
 from bot.slack_standin import SlackSender, SlackStandin
-from bot.web import wsgi_handler
+from bot.web import serve_in_thread
 from storage import db
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -50,15 +48,6 @@ class _QuietPages(SimpleHTTPRequestHandler):
         return None
 
 
-class _QuietWSGI(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
 @contextmanager
 def serve_pages(directory: Path) -> Iterator[str]:
     """The sample news pages, over real HTTP on 127.0.0.1."""
@@ -66,19 +55,6 @@ def serve_pages(directory: Path) -> Iterator[str]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def serve_app(runtime: Runtime) -> Iterator[str]:
-    server = make_server(
-        "127.0.0.1", 0, wsgi_handler(runtime), server_class=_ThreadingWSGIServer, handler_class=_QuietWSGI
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/slack/events"
     finally:
         server.shutdown()
         server.server_close()
@@ -130,7 +106,7 @@ def run_demo(out: Console) -> None:
             )
             runtime = build_runtime(settings, run_scheduler=False)
             try:
-                with serve_app(runtime) as app_url, SlackSender(app_url, SECRET) as sender:
+                with serve_in_thread(runtime) as app_url, SlackSender(app_url, SECRET) as sender:
                     _transcript(out, runtime, standin, sender, pages)
             finally:
                 runtime.close()

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from bot.pipeline import claim_line
-from bot.render import ArticleCard, DigestView, digest_blocks, digest_fallback
+from bot.pipeline import card_from_shared
+from bot.render import DigestView, digest_blocks, digest_fallback
 from bot.services import Services
 from storage import models, repository
 
@@ -83,17 +83,7 @@ def digest_view(
     channel_label: str | None = None,
 ) -> DigestView:
     shared = repository.shared_claims(session, since=since, until=until, team=team, channel=channel)
-    cards = [
-        ArticleCard(
-            title=item.article.title,
-            url=item.article.canonical_url,
-            site=item.article.site,
-            published=item.article.published,
-            claims=[claim_line(c) for c in item.claims],
-            total_claims=len(item.claims),
-        )
-        for item in shared
-    ]
+    cards = [card_from_shared(item) for item in shared]
     label = channel_label or (f"<#{channel}>" if channel and team else (channel or "all channels"))
     return DigestView(channel_label=label, day=day or until.date(), cards=cards)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.pipeline import claim_line
-from bot.render import ArticleCard, home_blocks
+from bot.pipeline import card_from_shared
+from bot.render import home_blocks
 from bot.services import Services
 from storage import repository
 
@@ -18,17 +18,7 @@ def home_view(services: Services, team: str, limit: int = 8) -> dict[str, Any]:
     """Private channels are left out: App Home is seen by everyone in the workspace."""
     with services.transaction() as session:
         shared = repository.recent_articles(session, team, limit=limit, include_private=False)
-        cards = [
-            ArticleCard(
-                title=item.article.title,
-                url=item.article.canonical_url,
-                site=item.article.site,
-                published=item.article.published,
-                claims=[claim_line(c) for c in item.claims],
-                total_claims=len(item.claims),
-            )
-            for item in shared
-        ]
+        cards = [card_from_shared(item) for item in shared]
         channels = [
             (s.channel, describe_digest(s.digest_enabled, s.digest_hour, s.digest_minute, s.timezone))
             for s in repository.team_channel_settings(session, team)

@@ -109,29 +109,61 @@ def to_records(article: ArticleText, claims: Sequence[Claim], url: str) -> tuple
     return new_article, records
 
 
+def outermost(spans: Sequence[tuple[int, int, str | None]]) -> list[int]:
+    """Indexes of the claims not inside another claim of the same source.
+
+    A participle cue ("..., explaining that ...") yields a claim nested in its parent's content; a
+    reader should see those words once. Search still finds both.
+    """
+    keep = []
+    for i, (start, end, source) in enumerate(spans):
+        nested = any(
+            j != i
+            and other_source == source
+            and other_start <= start
+            and end <= other_end
+            and ((other_start, other_end) != (start, end) or j < i)
+            for j, (other_start, other_end, other_source) in enumerate(spans)
+        )
+        if not nested:
+            keep.append(i)
+    return keep
+
+
 def card_from_claims(article: ArticleText, claims: Sequence[Claim], url: str | None = None) -> ArticleCard:
+    shown = [claims[i] for i in outermost([(*c.content_span, c.source) for c in claims])]
     return ArticleCard(
         title=article.title or url or "Untitled",
         url=article.canonical_url or url,
         site=article.site,
         published=article.published,
         claims=[
-            ClaimLine(content=c.content, source=c.source, role=c.role, cue=c.cue, kind=c.kind) for c in claims
+            ClaimLine(content=c.content, source=c.source, role=c.role, cue=c.cue, kind=c.kind) for c in shown
         ],
-        total_claims=len(claims),
+        total_claims=len(shown),
     )
 
 
-def card_from_stored(session: Session, article: models.Article) -> ArticleCard:
-    claims = repository.article_claims(session, article.id)
+def _stored_card(article: models.Article, claims: Sequence[models.Claim]) -> ArticleCard:
+    spans = [(c.start, c.end, c.source.name if c.source else None) for c in claims]
+    shown = [claims[i] for i in outermost(spans)]
     return ArticleCard(
         title=article.title,
         url=article.canonical_url,
         site=article.site,
         published=article.published,
-        claims=[claim_line(c) for c in claims],
-        total_claims=len(claims),
+        claims=[claim_line(c) for c in shown],
+        total_claims=len(shown),
     )
+
+
+def card_from_stored(session: Session, article: models.Article) -> ArticleCard:
+    return _stored_card(article, repository.article_claims(session, article.id))
+
+
+def card_from_shared(item: repository.SharedArticle) -> ArticleCard:
+    """A card for an article with its claims already loaded (digests, App Home)."""
+    return _stored_card(item.article, item.claims)
 
 
 def claim_line(claim: models.Claim) -> ClaimLine:

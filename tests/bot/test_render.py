@@ -126,3 +126,10 @@ def test_digest_groups_by_article_and_caps_with_more_line() -> None:
     assert len(blocks) <= limits.MAX_BLOCKS
     assert "not shown" in blocks[-1]["elements"][0]["text"]
     assert "A0" in digest_text(view) and "A29" in digest_text(view)
+
+
+def test_claims_nested_in_a_claim_of_the_same_source_are_shown_once() -> None:
+    from bot.pipeline import outermost
+
+    spans = [(0, 100, "A"), (50, 90, "A"), (50, 90, "B"), (0, 100, "A"), (200, 220, None), (205, 210, None)]
+    assert outermost(spans) == [0, 2, 4]

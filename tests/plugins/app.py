@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import itertools
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from slack_sdk.oauth.installation_store import Installation
@@ -26,7 +23,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.scheduler import DigestScheduler, slack_poster
 from bot.services import Services
 from bot.slack_standin import SlackSender, SlackStandin
-from bot.web import wsgi_handler
+from bot.web import serve_in_thread
 
 SIGNING_SECRET = "test-signing-secret"
 CLIENT_ID = "111.222"
@@ -54,15 +51,6 @@ WORKSPACES = {
 
 # Message timestamps stay unique for the whole run: the stand-in keeps every channel's history.
 _SESSION_TS = itertools.count(1)
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
 
 
 @dataclass
@@ -192,19 +180,10 @@ def slack(
     install_workspaces(services)
     clock = FakeClock()
     runtime = build_runtime(settings, services=services, run_scheduler=False, clock=clock)
-    server = make_server(
-        "127.0.0.1", 0, wsgi_handler(runtime), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app_url = f"http://127.0.0.1:{server.server_port}/slack/events"
-    sender = SlackSender(app_url, SIGNING_SECRET)
     standin.reset_calls()
     logging.getLogger("bot").setLevel(logging.INFO)
     try:
-        yield SlackHarness(standin, sender, runtime, app_url, settings, clock)
+        with serve_in_thread(runtime) as app_url, SlackSender(app_url, SIGNING_SECRET) as sender:
+            yield SlackHarness(standin, sender, runtime, app_url, settings, clock)
     finally:
-        server.shutdown()
-        server.server_close()
-        sender.close()
         runtime.close()
