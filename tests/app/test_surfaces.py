@@ -100,7 +100,9 @@ def test_oauth_install_adds_a_workspace_the_app_then_serves(slack: SlackHarness,
         # Bolt marks its state cookie Secure (Slack requires https); a browser on https sends it back.
         cookie = page.headers["set-cookie"].split(";", 1)[0]
         done = browser.get(
-            "/slack/oauth_redirect", params={"code": "code-initech", "state": state}, headers={"Cookie": cookie}
+            "/slack/oauth_redirect",
+            params={"code": "code-initech", "state": state},
+            headers={"Cookie": cookie},
         )
         assert done.status_code == 200, done.text
     assert slack.standin.calls_to("oauth.v2.access")
