@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from spacy.language import Language
 
 from bot.claims import Claim, extract_claims
+from tests.seed import SEED_DIR, SEED_EXPECTED
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed"
-EXPECTED = json.loads((SEED / "expected-claims.json").read_text(encoding="utf-8"))
-TEXT = (SEED / EXPECTED["article"]).read_text(encoding="utf-8")
+EXPECTED = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
+TEXT = (SEED_DIR / EXPECTED["article"]).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
