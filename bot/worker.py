@@ -65,14 +65,15 @@ def create_celery(settings: Settings) -> Celery:
     )
     state = _WorkerState(settings)
 
-    @app.task(name="claimbot.process_shares")
+    # shared=False: each app keeps its own tasks (Celery otherwise routes a name to the first app's closure).
+    @app.task(name="claimbot.process_shares", shared=False)
     def process_shares_task(share_ids: Sequence[int]) -> None:
         from bot.shares import process_shares
 
         services, clients = state.get()
         process_shares(services, clients, share_ids)
 
-    @app.task(name="claimbot.run_digests")
+    @app.task(name="claimbot.run_digests", shared=False)
     def run_digests_task() -> int:
         from bot.digest import run_due_digests
 
