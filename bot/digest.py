@@ -18,14 +18,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from bot.pipeline import card_from_shared
-from bot.render import DigestView, digest_blocks, digest_fallback
+from bot.render import DigestView, digest_blocks, digest_fallback, digest_text
 from bot.services import Services
 from storage import models, repository
 
 logger = logging.getLogger(__name__)
 
-# (team, channel, blocks, fallback text) -> posted message ts, or None when the post failed
-Poster = Callable[[str, str, list[dict], str], str | None]
+# (team, channel, blocks, fallback text, plain text) -> posted message ts, or None when the post failed
+Poster = Callable[[str, str, list[dict], str, str], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,7 @@ def run_due_digests(services: Services, post: Poster, now: datetime) -> list[Due
         claim_count = sum(card.total_claims for card in view.cards)
         ts = None
         if view.cards:
-            ts = post(item.team, item.channel, digest_blocks(view), digest_fallback(view))
+            ts = post(item.team, item.channel, digest_blocks(view), digest_fallback(view), digest_text(view))
             if ts is None:
                 logger.error(
                     "digest for %s/%s on %s was not posted", item.team, item.channel, item.local_date

@@ -25,7 +25,7 @@ def utc_now() -> datetime:
 def slack_poster(clients: SlackClients) -> Poster:
     """Post a digest with the workspace's token; a failure is logged and reported as None."""
 
-    def post(team: str, channel: str, blocks: list[dict], text: str) -> str | None:
+    def post(team: str, channel: str, blocks: list[dict], text: str, plain: str) -> str | None:
         try:
             return post_message(
                 clients.client(team),
@@ -33,6 +33,7 @@ def slack_poster(clients: SlackClients) -> Poster:
                 text=text,
                 blocks=blocks,
                 metadata={"event_type": "claimbot_digest", "event_payload": {"channel": channel}},
+                plain=plain,
             )
         except (SlackApiError, NoInstallation) as exc:
             logger.error("digest post to %s/%s failed: %s", team, channel, exc)

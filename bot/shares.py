@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot import slack_limits
 from bot.pipeline import USER_ERRORS, ingest_url, reason_of
-from bot.render import ArticleCard, Failure, summary_blocks, summary_fallback
+from bot.render import ArticleCard, Failure, card_text, summary_blocks, summary_fallback
 from bot.services import Services
 from bot.slack_ops import SlackClients, add_reaction, permalink, post_message, remove_reaction
 from storage import repository
@@ -64,6 +64,10 @@ def process_shares(services: Services, clients: SlackClients, share_ids: Sequenc
     cards = [o.card for o in outcomes if o.card is not None]
     failures = [o.failure for o in outcomes if o.failure is not None]
     settings = services.settings
+    plain = "\n\n".join(
+        [card_text(c, settings.summary_max_claims) for c in cards]
+        + [f"I couldn't read {f.url}: {f.reason}" for f in failures]
+    )
     try:
         reply_ts = post_message(
             client,
@@ -80,6 +84,7 @@ def process_shares(services: Services, clients: SlackClients, share_ids: Sequenc
                 "event_type": "claimbot_summary",
                 "event_payload": {"share_ids": [o.share_id for o in outcomes]},
             },
+            plain=plain,
         )
     finally:
         remove_reaction(client, channel, message_ts, slack_limits.WORKING_REACTION)

@@ -11,6 +11,7 @@ MAX_BUTTON_VALUE = 2000
 # documented 40k for text: stay well under it.
 MAX_BLOCKS_CHARS = 11_000
 MAX_FALLBACK_TEXT = 3000
+MAX_PLAIN_TEXT = 39_000  # chat.postMessage truncates text at 40,000 characters
 
 WORKING_REACTION = "hourglass_flowing_sand"
 

@@ -15,8 +15,11 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.config import Settings
+from bot.slack_limits import MAX_PLAIN_TEXT
 
 logger = logging.getLogger(__name__)
+
+BLOCK_ERRORS = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long"}
 
 
 class NoInstallation(Exception):
@@ -82,17 +85,37 @@ def post_message(
     blocks: list[dict[str, Any]],
     thread_ts: str | None = None,
     metadata: dict[str, Any] | None = None,
+    plain: str | None = None,
 ) -> str:
-    """Post and return the message ts; link previews off, the summary is the preview."""
-    response = client.chat_postMessage(
-        channel=channel,
-        text=text,
-        blocks=blocks,
-        thread_ts=thread_ts,
-        metadata=metadata,
-        unfurl_links=False,
-        unfurl_media=False,
-    )
+    """Post and return the message ts; link previews off, the summary is the preview.
+
+    Should Slack refuse the blocks (a limit we did not foresee), ``plain`` (the same content as text)
+    goes out instead, rather than nothing.
+    """
+    try:
+        response = client.chat_postMessage(
+            channel=channel,
+            text=text,
+            blocks=blocks,
+            thread_ts=thread_ts,
+            metadata=metadata,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as exc:
+        if exc.response.get("error") not in BLOCK_ERRORS:
+            raise
+        logger.warning(
+            "chat.postMessage refused the blocks (%s); posting text only", exc.response.get("error")
+        )
+        response = client.chat_postMessage(
+            channel=channel,
+            text=(plain or text)[:MAX_PLAIN_TEXT],
+            thread_ts=thread_ts,
+            metadata=metadata,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
     return str(response["ts"])
 
 

@@ -185,3 +185,13 @@ def test_pending_shares_are_resumed_after_a_restart(slack: SlackHarness, page_se
     assert resume_pending(slack.services, slack.runtime.deps.queue) == 1
     assert posted(slack)[0].params["thread_ts"] == event["ts"]
     assert resume_pending(slack.services, slack.runtime.deps.queue) == 0
+
+
+def test_refused_blocks_fall_back_to_a_plain_text_reply(slack: SlackHarness, page_server) -> None:
+    slack.standin.fail_next("chat.postMessage", error="invalid_blocks")
+    event = slack.share(page_server.url(SEED))
+    calls = slack.standin.wait_for("chat.postMessage", count=2, timeout=30)
+    slack.idle()
+    assert [c.status for c in calls] == [200, 200] and not calls[0].ok and calls[1].ok
+    assert "blocks" not in calls[1].params and "1,597 Russian military personnel" in calls[1].params["text"]
+    assert calls[1].params["thread_ts"] == event["ts"]
