@@ -24,8 +24,9 @@ lint: $(STAMP)
 test: $(STAMP) services lint
 	$(BIN)/python -m pytest -q --db=both
 
+# The attribution bench needs the PolNeAR gold file (see bench/attribution.py); without it, it says how to make it.
 bench: $(STAMP)
-	$(BIN)/python bench/attribution.py
+	-$(BIN)/python bench/attribution.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/slack_latency.py
 
