@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.pipeline import USER_ERRORS, reason_of
 
 if TYPE_CHECKING:
-    from bot.render import ClaimLine
+    from bot.claims import Claim
     from bot.services import Services
 
 app = typer.Typer(
@@ -101,7 +101,7 @@ def _progress(total: int) -> Progress:
     )
 
 
-def claim_json(claim: Any) -> dict[str, Any]:
+def claim_json(claim: Claim) -> dict[str, Any]:
     return {
         "source": claim.source,
         "source_span": list(claim.source_span) if claim.source_span else None,
@@ -230,7 +230,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per result.")] = False,
 ) -> None:
     """Search stored claims, newest first (the same search /claims uses)."""
-    from bot.render import SearchLine, SearchPage, search_text
+    from bot.render import SearchPage, search_text
+    from bot.searching import search_line
     from storage.search import QueryError
     from storage.search import search as run_search
 
@@ -259,32 +260,19 @@ def search(
             }
             typer.echo(json.dumps(record, ensure_ascii=False))
         return
-    lines = [
-        SearchLine(
-            claim=claim_line_from_hit(hit),
-            article_title=hit.article_title,
-            article_url=hit.article_url,
-            shared_at=hit.shared_at,
-            channel=hit.channel,
-        )
-        for hit in hits
-    ]
-    typer.echo(search_text(SearchPage(query=query, lines=lines)))
-
-
-def claim_line_from_hit(hit: Any) -> ClaimLine:
-    from bot.render import ClaimLine
-
-    return ClaimLine(content=hit.content, source=hit.source, role=hit.role, cue=hit.cue, kind=hit.kind)
+    typer.echo(search_text(SearchPage(query=query, lines=[search_line(hit) for hit in hits])))
 
 
 def parse_window(value: str) -> timedelta:
-    """'24h', '7d', '2w', '30m' -> timedelta (the same units as the search language's since:)."""
-    units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-    value = value.strip().lower()
-    if len(value) < 2 or value[-1] not in units or not value[:-1].isdigit() or int(value[:-1]) <= 0:
-        raise typer.BadParameter("use a number and a unit: 30m, 24h, 7d, 2w")
-    return timedelta(**{units[value[-1]]: int(value[:-1])})
+    from storage.search import QueryError, parse_duration
+
+    try:
+        window = parse_duration(value.strip())
+    except QueryError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if window <= timedelta(0):
+        raise typer.BadParameter("the window must be longer than zero")
+    return window
 
 
 @app.command()

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from bot.render import ClaimLine, SearchLine, SearchPage
 from bot.services import Services
-from storage.search import search
+from storage.search import SearchHit, search
+
+
+def search_line(hit: SearchHit) -> SearchLine:
+    return SearchLine(
+        claim=ClaimLine(content=hit.content, source=hit.source, role=hit.role, cue=hit.cue, kind=hit.kind),
+        article_title=hit.article_title,
+        article_url=hit.article_url,
+        shared_at=hit.shared_at,
+        permalink=hit.permalink,
+        channel=hit.channel,
+    )
 
 
 def search_page(
@@ -21,17 +32,7 @@ def search_page(
             limit=page_size + 1,
             offset=page * page_size,
         )
-    lines = [
-        SearchLine(
-            claim=ClaimLine(content=h.content, source=h.source, role=h.role, cue=h.cue, kind=h.kind),
-            article_title=h.article_title,
-            article_url=h.article_url,
-            shared_at=h.shared_at,
-            permalink=h.permalink,
-            channel=h.channel,
-        )
-        for h in hits[:page_size]
-    ]
+    lines = [search_line(h) for h in hits[:page_size]]
     return SearchPage(
         query=query, lines=lines, page=page, has_more=len(hits) > page_size, page_size=page_size
     )

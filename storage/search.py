@@ -105,7 +105,7 @@ def parse_query(text: str) -> SearchQuery:
             if key == "source":
                 q.source = value
             elif key == "since":
-                q.since = _duration(value)
+                q.since = parse_duration(value)
             else:
                 _channel(q, value)
         elif m["phrase"] is not None:
@@ -126,7 +126,8 @@ _EXAMPLES = {
 }
 
 
-def _duration(value: str) -> dt.timedelta:
+def parse_duration(value: str) -> dt.timedelta:
+    """'30m', '24h', '7d', '2w' -> timedelta; the CLI's --since takes the same units as since:."""
     m = _DURATION.fullmatch(value.lower())
     if m is None:
         raise QueryError(f'bad duration "{value}" (use e.g. 30m, 24h, 7d, 2w)')
