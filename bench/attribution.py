@@ -2,8 +2,8 @@
 """Attribution benchmark: run extract_claims on PolNeAR train articles and score them with the team's
 reference scorer (/work/shared/eval/score.py, loaded by path so the numbers are identical).
 
-    python bench/attribution.py [--gold FILE] [--limit N] [--pred-out FILE] [--check [--allow-regression]]
-                                [--update-baseline]
+    python bench/attribution.py [--gold FILE] [--limit N] [--offset K] [--pred-out FILE]
+                                [--check [--allow-regression]] [--update-baseline]
 
 --check fails (exit 1) when precision, recall or F1 fall below the floors pinned in bench/eval_baseline.json
 (the trafilatura eval_gate idea); --update-baseline pins the current numbers and refuses to lower a floor
@@ -49,12 +49,16 @@ def load_scorer(path: Path = SCORER) -> ModuleType:
     return module
 
 
-def sample(articles: list[dict], limit: int | None) -> list[dict]:
-    """An evenly spaced, deterministic sample (the file is sorted by publisher, so not the first N)."""
+def sample(articles: list[dict], limit: int | None, offset: int = 0) -> list[dict]:
+    """An evenly spaced, deterministic sample (the file is sorted by publisher, so not the first N).
+
+    ``offset`` shifts every pick by that many articles: with a step of at least 2, offsets 0 and 1 give
+    disjoint samples (a second sample to check that a change generalises beyond the one it was tuned on).
+    """
     if not limit or limit >= len(articles):
-        return articles
+        return articles[offset:] if offset else articles
     step = len(articles) / limit
-    return [articles[int(i * step)] for i in range(limit)]
+    return [articles[(int(i * step) + offset) % len(articles)] for i in range(limit)]
 
 
 def to_attribution(claim: Claim) -> dict:
@@ -115,12 +119,16 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="articles (evenly spaced sample); default: the baseline's sample size with --check, else 200",
     )
+    ap.add_argument("--offset", type=int, default=0,
+                    help="shift the sample by K articles (a disjoint second sample); not with --check")
     ap.add_argument("--pred-out", type=Path, help="also keep the predictions (jsonl) here")
     ap.add_argument("--check", action="store_true", help="exit 1 below the floors in eval_baseline.json")
     ap.add_argument("--update-baseline", action="store_true", help="pin the current numbers as floors")
     ap.add_argument("--allow-regression", action="store_true", help="allow --update-baseline to lower floors")
     ap.add_argument("--model", default=MODEL)
     args = ap.parse_args(argv)
+    if args.offset and (args.check or args.update_baseline):
+        ap.error("floors are pinned on the offset-0 sample: no --offset with --check/--update-baseline")
 
     if not args.gold.is_file():
         print(
@@ -136,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     if limit is None:
         limit = baseline["limit"] if (args.check and baseline) else 200
     with open(args.gold, encoding="utf-8") as fh:
-        articles = sample([json.loads(line) for line in fh if line.strip()], limit)
+        articles = sample([json.loads(line) for line in fh if line.strip()], limit, args.offset)
 
     nlp = load_pipeline(args.model)
     words = 0
