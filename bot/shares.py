@@ -31,17 +31,15 @@ def summarise_share(services: Services, share_id: int, url: str) -> ShareOutcome
     """Ingest one link and mark its Share; a failure is kept with the reason the user saw."""
     try:
         result = ingest_url(services, url)
-    except USER_ERRORS as exc:
+    except Exception as exc:
         reason = reason_of(exc)
-        logger.info("share %s (%s) failed: %s", share_id, url, reason)
+        if isinstance(exc, USER_ERRORS):
+            logger.info("share %s (%s) failed: %s", share_id, url, reason)
+        else:
+            logger.exception("share %s (%s) failed unexpectedly", share_id, url)
         with services.transaction() as session:
-            repository.fail_share(session, repository.get_share(session, share_id), reason)
-        return ShareOutcome(share_id, None, Failure(url, reason))
-    except Exception:
-        logger.exception("share %s (%s) failed unexpectedly", share_id, url)
-        reason = reason_of(RuntimeError())
-        with services.transaction() as session:
-            repository.fail_share(session, repository.get_share(session, share_id), "internal error")
+            stored = reason if isinstance(exc, USER_ERRORS) else f"internal error: {type(exc).__name__}"
+            repository.fail_share(session, repository.get_share(session, share_id), stored)
         return ShareOutcome(share_id, None, Failure(url, reason))
     with services.transaction() as session:
         share = repository.get_share(session, share_id)
