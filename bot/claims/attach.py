@@ -65,8 +65,11 @@ def _speaker_near(verb: Token, q: Quote) -> Token | None:
 
 
 def _covered(q: Quote, drafts: list[Draft]) -> bool:
-    return any(overlaps(d.content, q.span) and not inside(d.cue, q.span) for d in drafts
-               if d.content[1] > d.content[0])
+    return any(
+        overlaps(d.content, q.span) and not inside(d.cue, q.span)
+        for d in drafts
+        if d.content[1] > d.content[0]
+    )
 
 
 def _frame_cue(q: Quote, drafts: list[Draft], text: str, min_words: int) -> Draft | None:
@@ -77,11 +80,15 @@ def _frame_cue(q: Quote, drafts: list[Draft], text: str, min_words: int) -> Draf
         if d.cue is None or d.content[1] > d.content[0] or d.verb is None or inside(d.cue, q.span):
             continue
         in_frame = d.sentence[0] < q.end and q.start < d.sentence[1]
-        right_after = (q.end <= d.sentence[0] and not text[q.end : d.sentence[0]].strip()
-                       and len(_WORD.findall(text, d.sentence[0], d.sentence[1])) <= 8)
+        right_after = (
+            q.end <= d.sentence[0]
+            and not text[q.end : d.sentence[0]].strip()
+            and len(_WORD.findall(text, d.sentence[0], d.sentence[1])) <= 8
+        )
         gap = text[d.cue[1] : q.start]
-        after_colon = (d.cue[1] <= q.start and ":" in gap and len(_WORD.findall(gap)) <= 6
-                       and gap.count("\n\n") <= 1)
+        after_colon = (
+            d.cue[1] <= q.start and ":" in gap and len(_WORD.findall(gap)) <= 6 and gap.count("\n\n") <= 1
+        )
         if not (in_frame or right_after or after_colon):
             continue
         if q.words < min_words:  # a short quotation must hug its cue, or it is a scare quote
@@ -135,11 +142,28 @@ def attach_quotes(
             continue
         prev = _previous_speaker(q, drafts + added, text)
         if prev is not None:
-            added.append(Draft(kind="direct", content=q.span, sentence=prev.sentence, cue=prev.cue,
-                               cue_strength=prev.cue_strength, parent=prev, quotes=[q.span]))
+            added.append(
+                Draft(
+                    kind="direct",
+                    content=q.span,
+                    sentence=prev.sentence,
+                    cue=prev.cue,
+                    cue_strength=prev.cue_strength,
+                    parent=prev,
+                    quotes=[q.span],
+                )
+            )
         elif unattributed_min_words and q.words >= unattributed_min_words:
-            added.append(Draft(kind="direct", content=q.span, sentence=(q.start, q.end), cue=None,
-                               cue_strength=0.3, quotes=[q.span]))
+            added.append(
+                Draft(
+                    kind="direct",
+                    content=q.span,
+                    sentence=(q.start, q.end),
+                    cue=None,
+                    cue_strength=0.3,
+                    quotes=[q.span],
+                )
+            )
     kept = [d for d in drafts + added if d.content[1] > d.content[0]]
     _speakers_of_nested_speech(kept)
     return kept

@@ -29,8 +29,9 @@ _registered = False
 class AttributionComponent(Pipe):
     """Finds attributed claims; ``find`` reads the Doc, ``set_annotations`` writes the extension."""
 
-    def __init__(self, nlp: Language, name: str, *, extension: str, lexicon_path: str | None,
-                 settings: FinderSettings) -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, extension: str, lexicon_path: str | None, settings: FinderSettings
+    ) -> None:
         self.name = name
         self.extension = extension
         self.lexicon = load_lexicon(lexicon_path)
@@ -70,11 +71,15 @@ def register_components() -> None:
         continuations: bool,
         lookback: int,
     ) -> AttributionComponent:
-        settings = FinderSettings(min_quote_words=min_quote_words,
-                                  unattributed_quote_words=unattributed_quote_words,
-                                  continuations=continuations, lookback=lookback)
-        return AttributionComponent(nlp, name, extension=extension, lexicon_path=lexicon_path,
-                                    settings=settings)
+        settings = FinderSettings(
+            min_quote_words=min_quote_words,
+            unattributed_quote_words=unattributed_quote_words,
+            continuations=continuations,
+            lookback=lookback,
+        )
+        return AttributionComponent(
+            nlp, name, extension=extension, lexicon_path=lexicon_path, settings=settings
+        )
 
     @Language.component(PARAGRAPHS, assigns=["token.is_sent_start"])
     def paragraphs(doc: Doc) -> Doc:

@@ -116,7 +116,7 @@ def _continuations(doc: Doc, drafts: list[Draft], sources: dict[int, Source]) ->
         if sources[id(prev)].name != sources[id(nxt)].name:
             continue
         s = sents[i]
-        if "?" in s.text or any(q in s.text for q in "\"\u201c\u201d") or len(_WORD.findall(s.text)) < 6:
+        if "?" in s.text or any(q in s.text for q in '"\u201c\u201d') or len(_WORD.findall(s.text)) < 6:
             continue
         if not any(t.ent_type_ in COUNT_ENTS for t in s):
             continue
@@ -124,8 +124,16 @@ def _continuations(doc: Doc, drafts: list[Draft], sources: dict[int, Source]) ->
         if rng is None:
             continue
         start, end = doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text)
-        out.append(Draft(kind="continuation", content=(start, end), sentence=(s.start_char, s.end_char),
-                         cue=None, cue_strength=0.3, parent=prev))
+        out.append(
+            Draft(
+                kind="continuation",
+                content=(start, end),
+                sentence=(s.start_char, s.end_char),
+                cue=None,
+                cue_strength=0.3,
+                parent=prev,
+            )
+        )
     return out
 
 
@@ -159,8 +167,14 @@ def _build(doc: Doc, text: str, ents: list[Span], d: Draft, src: Source, lexicon
         cue=text[d.cue[0] : d.cue[1]] if d.cue else None,
         cue_span=d.cue,
         sentence_span=d.sentence,
-        salience=salience(n_quantities=len(quantities), n_entities=len(entities), start=s,
-                          text_length=len(text), cue_strength=d.cue_strength, source_kind=src.kind),
+        salience=salience(
+            n_quantities=len(quantities),
+            n_entities=len(entities),
+            start=s,
+            text_length=len(text),
+            cue_strength=d.cue_strength,
+            source_kind=src.kind,
+        ),
         quantities=quantities,
         entities=entities,
     )
@@ -168,8 +182,11 @@ def _build(doc: Doc, text: str, ents: list[Span], d: Draft, src: Source, lexicon
 
 def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSettings()) -> list[Claim]:
     """All attributed claims of ``doc``, most salient first."""
-    drafts = [d for d in verb_drafts(doc, lexicon)
-              if d.subject is None or d.subject.lower_ not in lexicon.generic_subjects]
+    drafts = [
+        d
+        for d in verb_drafts(doc, lexicon)
+        if d.subject is None or d.subject.lower_ not in lexicon.generic_subjects
+    ]
     drafts += according_drafts(doc, lexicon)
     drafts += colon_drafts(doc, lexicon)
     text = doc.text

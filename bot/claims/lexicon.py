@@ -30,6 +30,9 @@ class Lexicon:
     person_roles: frozenset[str]
     organization_nouns: frozenset[str]
     unnamed_sources: frozenset[str]
+    document_sources: frozenset[str]
+    organization_synonyms: dict[str, frozenset[str]]
+    generic_org_descriptors: frozenset[str]
     pronouns: dict[str, str]
     gendered_roles: dict[str, str]
     titles: dict[str, str | None]
@@ -49,6 +52,16 @@ class Lexicon:
 
 def _words(items: list[str]) -> frozenset[str]:
     return frozenset(w.lower() for w in items)
+
+
+def _synonyms(groups: list[list[str]]) -> dict[str, frozenset[str]]:
+    """Each word of a group maps to its whole group."""
+    out: dict[str, frozenset[str]] = {}
+    for group in groups:
+        words = _words(group)
+        for w in words:
+            out[w] = out.get(w, frozenset()) | words
+    return out
 
 
 @cache
@@ -71,6 +84,9 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         person_roles=_words(data["person_roles"]),
         organization_nouns=_words(data["organization_nouns"]),
         unnamed_sources=_words(data["unnamed_sources"]),
+        document_sources=_words(data.get("document_sources", [])),
+        organization_synonyms=_synonyms(data.get("organization_synonyms", [])),
+        generic_org_descriptors=_words(data.get("generic_org_descriptors", [])),
         pronouns={k.lower(): v for k, v in data["pronouns"].items()},
         gendered_roles={k.lower(): v for k, v in data["gendered_roles"].items()},
         titles={k.lower(): v for k, v in data["titles"].items()},

@@ -121,6 +121,8 @@ def _content_from_ccomp(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int,
     instead of the complement ("X said A is B and it is C"); a coordinated cue ("and added") stays out."""
     comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     if comp is None:
+        comp = _clause_on_addressee(verb)
+    if comp is None:
         return None
     start, end = comp.left_edge.i, comp.right_edge.i + 1
     if start > verb.i:
@@ -130,6 +132,20 @@ def _content_from_ccomp(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int,
             if any(c.dep_ in SUBJECTS for c in conj.children):
                 end = max(end, min(conj.right_edge.i + 1, sent.end))
     return trim(verb.doc, start, end)
+
+
+def _clause_on_addressee(verb: Token) -> Token | None:
+    """"X told councillors that the loan was needed" misparsed with the that-clause as a modifier of the
+    addressee: a clause opened by the conjunction "that" (not the relative pronoun) under the object."""
+    for obj in verb.rights:
+        if obj.dep_ not in {"dobj", "dative"}:
+            continue
+        for clause in obj.rights:
+            if clause.dep_ in {"acl", "relcl"} and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+            ):
+                return clause
+    return None
 
 
 def _after_quote(verb: Token) -> bool:
@@ -142,7 +158,7 @@ def _after_quote(verb: Token) -> bool:
 
 
 def _content_of_bare_verb(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int, int] | None:
-    """"Aides say the more delegates he takes, ..." with the clause misparsed as an object: the words after
+    """ "Aides say the more delegates he takes, ..." with the clause misparsed as an object: the words after
     the cue, if they start with an object, a bare noun or a comma."""
     if verb.lemma_.lower() not in lexicon.bare_content_verbs:
         return None
@@ -164,7 +180,7 @@ def _content_of_bare_verb(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[in
 
 
 def _content_from_head(verb: Token, sent: Span) -> tuple[int, int] | None:
-    """"The plan failed, he said." parsed with the cue as parataxis (or "as he noted") of the main clause."""
+    """ "The plan failed, he said." parsed with the cue as parataxis (or "as he noted") of the main clause."""
     head = verb.head
     lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i + 1, sent.end)
     before = trim(verb.doc, lo, verb.left_edge.i) if verb.left_edge.i > lo else None
@@ -174,7 +190,7 @@ def _content_from_head(verb: Token, sent: Span) -> tuple[int, int] | None:
 
 
 def _content_after_colon(verb: Token, sent: Span) -> tuple[int, int] | None:
-    """"He added: the plan failed." (a colon then a quotation in the next paragraph is handled in quotes)."""
+    """ "He added: the plan failed." (a colon then a quotation in the next paragraph is handled in quotes)."""
     doc = verb.doc
     colon = next((t for t in doc[verb.i + 1 : min(sent.end, verb.i + 8)] if t.text == ":"), None)
     if colon is None or colon.i + 1 >= sent.end:
@@ -195,7 +211,8 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
             if subject is not None and subject.i > tok.i and _after_quote(tok):
                 content = None  # '"...," said X': the quotation is the content (attached in attach.py)
             as_clause = tok.dep_ == "advcl" and any(
-                c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+                c.dep_ == "mark" and c.lower_ == "as" for c in tok.children
+            )
             if content is None and (tok.dep_ == "parataxis" or as_clause):
                 content = _content_from_head(tok, sent)
             colon = False
@@ -275,5 +292,11 @@ def colon_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
         if rng is None or rng[1] - rng[0] < 3:
             continue
         source = [t for t in head if not t.is_punct][-1]  # names are head-final
-        yield Draft(kind="indirect", content=char_span(doc, *rng), sentence=(sent.start_char, sent.end_char),
-                    cue=(colon.idx, colon.idx + 1), cue_strength=0.6, subject=source)
+        yield Draft(
+            kind="indirect",
+            content=char_span(doc, *rng),
+            sentence=(sent.start_char, sent.end_char),
+            cue=(colon.idx, colon.idx + 1),
+            cue_strength=0.6,
+            subject=source,
+        )

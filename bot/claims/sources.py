@@ -38,6 +38,7 @@ class Mention:
     descriptor: str | None = None
     antecedent: Mention | None = None
     roles: set[str] = field(default_factory=set)
+    label: str | None = None  # the named entity's label ("PERSON", "ORG", "GPE"...), if any
 
 
 def strip_name(text: str) -> str:
@@ -50,6 +51,39 @@ def strip_name(text: str) -> str:
     if text[:4].lower() == "the ":
         text = text[4:]
     return text.strip(" ,;:")
+
+
+def common_name(text: str) -> str:
+    """An unnamed source in running-text case: "Officials" opening a sentence is "officials"; a leading
+    proper noun or acronym keeps its case ("US officials", "FBI agents")."""
+    first, _, rest = text.partition(" ")
+    if first.isalpha() and first[0].isupper() and first[1:] == first[1:].lower() and first != "I":
+        first = first.lower()
+    return f"{first} {rest}" if rest else first
+
+
+def _unnamed_name(text: str, tokens: list[Token]) -> str:
+    text = strip_name(text)
+    words = [t for t in tokens if not (t.is_punct or t.is_space or t.lower_ in DEFINITE)]
+    if not words or words[0].pos_ == "PROPN" or words[0].ent_type_ in NAME_LABELS | ORG_LABELS:
+        return text
+    first = words[0]
+    if any(t.text == first.text and not t.is_sent_start and t.i != first.i for t in first.doc):
+        return text  # capitalised inside a sentence elsewhere: a name the tagger missed ("Fields")
+    return common_name(text)
+
+
+def _org_name(org: Span, lexicon: Lexicon) -> tuple[str, str | None]:
+    """The name of an organisation entity and the generic type noun it ends with, if any: "the United Auto
+    Workers union" -> ("United Auto Workers", "union"); a capitalised type noun is part of the name
+    ("European Union")."""
+    toks = [t for t in org if not t.is_space]
+    last = toks[-1] if toks else None
+    if (last is not None and last.text.islower() and last.lemma_.lower() in lexicon.organization_nouns
+            and any(t.text[:1].isupper() and t.lower_ not in DEFINITE for t in toks[:-1])):
+        rest = org.doc[org.start : last.i]
+        return strip_name(rest.text), last.lemma_.lower()
+    return strip_name(org.text), None
 
 
 def noun_phrase(head: Token) -> tuple[int, int]:
@@ -175,14 +209,29 @@ def analyse(token: Token, lexicon: Lexicon) -> Mention:
         gender = _gender_of(span_tokens, first, lexicon)
         roles = _role_words(role_tokens, lexicon)
         return Mention(char_span, text, token, "name", kind="person", name=name, role=role, gender=gender,
-                       roles=roles)
+                       roles=roles, label="PERSON")
 
     org = entity_of(token, ORG_LABELS)
     if org is not None:
-        return Mention(char_span, text, token, "name", kind="organization", name=strip_name(org.text),
-                       plural=plural)
+        name, type_noun = _org_name(org, lexicon)
+        return Mention(char_span, text, token, "name", kind="organization", name=name, plural=plural,
+                       role=type_noun, roles={type_noun} if type_noun else set(), label=org.label_)
 
     lemma = token.lemma_.lower()
+    if lemma in lexicon.organization_nouns and token.pos_ == "NOUN":
+        # "the Wagner group said": a named organisation with its type noun outside the entity
+        named = next((entity_of(c, frozenset({"ORG"})) for c in token.children
+                      if c.dep_ == "compound" and c.ent_type_ == "ORG"), None)
+        if named is not None and named.end == token.i:
+            return Mention(char_span, text, token, "name", kind="organization", name=strip_name(named.text),
+                           plural=plural, role=lemma, roles={lemma}, label="ORG")
+    document = _document_source(token, lexicon, start, end)
+    if document is not None:
+        return document
+    if lemma in lexicon.organization_nouns and _proper_modifier(token):
+        # "the Obama administration", "Kasich's campaign": named by its owner, not a back-reference
+        return Mention(char_span, text, token, "name", kind="organization", name=strip_name(text),
+                       plural=plural, role=lemma, roles={lemma})
     definite = any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in token.children)
     if lemma in lexicon.person_roles and not plural and definite:
         gender = _gender_of([token], None, lexicon)
@@ -194,12 +243,59 @@ def analyse(token: Token, lexicon: Lexicon) -> Mention:
         first = doc[start].text if end - start > 1 else None
         gender = _gender_of(span_tokens, first, lexicon)
         kind: SourceKind = "person" if gender else "organization"
-        return Mention(char_span, text, token, "name", kind=kind, name=strip_name(text), gender=gender)
-    # an embedded organisation names the source of a document: "a statement from the ministry"
-    if lemma not in lexicon.person_roles:
-        inner = next((entity_of(t, ORG_LABELS | NAME_LABELS) for t in doc[start:end]
-                      if t.dep_ == "pobj" and t.ent_type_ in ORG_LABELS | NAME_LABELS), None)
-        if inner is not None and lemma in lexicon.unnamed_sources:
-            kind = "person" if inner.label_ == "PERSON" else "organization"
-            return Mention(char_span, text, token, "name", kind=kind, name=strip_name(inner.text))
-    return Mention(char_span, text, token, "unnamed", kind="unnamed", name=strip_name(text), plural=plural)
+        return Mention(char_span, text, token, "name", kind=kind, name=strip_name(text), gender=gender,
+                       label=token.ent_type_ or None)
+    return Mention(char_span, text, token, "unnamed", kind="unnamed", name=_unnamed_name(text, span_tokens),
+                   plural=plural)
+
+
+def _author_of(head: Token) -> Token | None:
+    """Who a document comes from: "X's report", "a report by X", "figures from X", "data compiled by X",
+    "a poll of voters released by X", "a story in The Times" (a named organisation only: "a rise in
+    prices" names nobody)."""
+    for child in head.children:
+        if child.dep_ == "poss":
+            return child
+    for tok in head.subtree:
+        if tok.i <= head.i or tok.dep_ in _CUT_DEPS:
+            continue
+        parent = tok.head
+        by = tok.dep_ == "agent" or (tok.dep_ == "prep" and tok.lower_ == "by")
+        near = parent.i == head.i or (parent.dep_ == "acl" and parent.head.i == head.i)
+        from_ = tok.dep_ == "prep" and tok.lower_ in {"from", "in"} and near
+        if by or from_:
+            obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if obj is not None and (tok.lower_ != "in" or obj.ent_type_ == "ORG"):
+                return obj
+    return None
+
+
+def _proper_modifier(head: Token) -> bool:
+    """A proper noun among a noun's compounds, possessor or prepositional objects ("the cities of Blackpool
+    and Liverpool")."""
+    for child in head.children:
+        if child.dep_ in {"compound", "poss"} and child.pos_ == "PROPN":
+            return True
+        if child.dep_ == "prep" and any(c.dep_ == "pobj" and c.pos_ == "PROPN" for c in child.children):
+            return True
+    return False
+
+
+def _document_source(token: Token, lexicon: Lexicon, start: int, end: int) -> Mention | None:
+    """A document named with its author ("according to data compiled by FactSet", "a statement from the
+    ministry") has the author as its source; the mention spans the document and its author."""
+    if token.lemma_.lower() not in lexicon.document_sources and token.lower_ not in lexicon.document_sources:
+        return None
+    author = _author_of(token)
+    if author is None:
+        return None
+    inner = analyse(author, lexicon)
+    if inner.ref not in {"name", "descriptor", "pronoun"} or inner.kind in {"unnamed", None}:
+        return None
+    doc = token.doc
+    lo = min(doc[start].idx, inner.span[0])
+    hi = max(doc[end - 1].idx + len(doc[end - 1].text), inner.span[1])
+    inner.span = (lo, hi)
+    inner.text = doc.text[lo:hi]
+    inner.head = token
+    return inner
