@@ -105,12 +105,21 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def display_cue(claim: ClaimLine) -> str | None:
+    """The cue as the middle of a sentence reads it: "According to" at a sentence start -> "according to"."""
+    return claim.cue.lower() if claim.cue else None
+
+
 def claim_mrkdwn(claim: ClaimLine, limit: int = limits.MAX_SECTION_TEXT - 200) -> str:
     """'*Source* (role) — _cue_: content', with numbers bold, the content escaped and clipped."""
     who = f"*{escape(claim.source)}*" if claim.source else "_Unattributed_"
     if claim.role:
         who += f" ({escape(claim.role)})"
-    cue = f"_{escape(claim.cue)}_" if claim.cue else ("_continued_" if claim.kind == "continuation" else "")
+    cue = (
+        f"_{escape(display_cue(claim))}_"
+        if claim.cue
+        else ("_continued_" if claim.kind == "continuation" else "")
+    )
     content = emphasise_numbers(escape(clip(claim.content, limit)))
     if claim.kind == "direct" and not content.startswith(("“", '"')):
         content = f"“{content}”"
@@ -121,7 +130,7 @@ def claim_text(claim: ClaimLine) -> str:
     who = claim.source or "Unattributed"
     if claim.role:
         who += f" ({claim.role})"
-    cue = claim.cue or ("continued" if claim.kind == "continuation" else "")
+    cue = display_cue(claim) or ("continued" if claim.kind == "continuation" else "")
     return f"{who} — {cue}: {claim.content}" if cue else f"{who}: {claim.content}"
 
 

@@ -133,3 +133,10 @@ def test_claims_nested_in_a_claim_of_the_same_source_are_shown_once() -> None:
 
     spans = [(0, 100, "A"), (50, 90, "A"), (50, 90, "B"), (0, 100, "A"), (200, 220, None), (205, 210, None)]
     assert outermost(spans) == [0, 2, 4]
+
+
+def test_a_sentence_initial_cue_reads_lowercase_in_the_summary() -> None:
+    line = claim_mrkdwn(
+        ClaimLine(content="2,300 homes are at risk", source="Environment Agency", cue="According to")
+    )
+    assert line.startswith("*Environment Agency* — _according to_: *2,300* homes")
