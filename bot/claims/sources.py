@@ -73,6 +73,15 @@ def _unnamed_name(text: str, tokens: list[Token]) -> str:
     return common_name(text)
 
 
+def _personal(org: Span, lexicon: Lexicon) -> bool:
+    """An "organisation" of two or three capitalised words opened by a personal title ("Councillor Jane
+    Doe", "Dr. Amit Rao")."""
+    toks = [t for t in org if not (t.is_space or t.text in {"-", "."})]
+    first = toks[0].lower_ if toks else ""
+    return (3 <= len(toks) <= 4 and (first in lexicon.titles or first.rstrip(".") in lexicon.titles)
+            and all(t.text[:1].isupper() or t.text == "-" for t in toks))
+
+
 def _org_name(org: Span, lexicon: Lexicon) -> tuple[str, str | None]:
     """The name of an organisation entity and the generic type noun it ends with, if any: "the United Auto
     Workers union" -> ("United Auto Workers", "union"); a capitalised type noun is part of the name
@@ -180,6 +189,10 @@ def analyse(token: Token, lexicon: Lexicon) -> Mention:
     plural = token.tag_ in {"NNS", "NNPS"}
 
     person = entity_of(token, NAME_LABELS)
+    if person is None:  # "Councillor Nadia Okonkwo-Reyes" tagged as an organisation: a title makes a person
+        org = entity_of(token, frozenset({"ORG"}))
+        if org is not None and _personal(org, lexicon):
+            person = org
     if person is None:
         for child in token.children:
             if child.dep_ == "appos":
@@ -190,6 +203,10 @@ def analyse(token: Token, lexicon: Lexicon) -> Mention:
                     break
     if person is not None:
         name = strip_name(person.text)
+        titled = [t for t in person if t.lower_ in lexicon.titles or t.lower_.rstrip(".") in lexicon.titles]
+        if titled and titled[0].i == person.start and person.end - person.start > 2:
+            person = Span(doc, person.start + 1, person.end, label="PERSON")  # the title goes to the role
+            name = strip_name(person.text)
         before = [t for t in span_tokens if t.i < person.start and not t.is_space]
         appos = [c for c in person.root.children if c.dep_ == "appos"]
         role_tokens = before
