@@ -33,6 +33,12 @@ err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 logger = logging.getLogger("bot.cli")
 
 
+TEAM_HELP = (
+    "Only this Slack workspace (team id), seen as its members see it: no private-channel claims "
+    "unless --channel names the channel. Without it, the operator sees everything."
+)
+
+
 @dataclass
 class CliState:
     settings: Settings
@@ -228,6 +234,7 @@ def search(
     query: Annotated[str, typer.Argument(help='Words, "phrases", source:NAME, since:7d, in:CHANNEL.')],
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many results.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per result.")] = False,
+    team: Annotated[str | None, typer.Option(help=TEAM_HELP)] = None,
 ) -> None:
     """Search stored claims, newest first (the same search /claims uses)."""
     from bot.render import SearchPage, search_text
@@ -238,7 +245,7 @@ def search(
     services = _services(ctx)
     try:
         with services.transaction() as session:
-            hits = run_search(session, query, team=None, limit=limit)
+            hits = run_search(session, query, team=team, limit=limit)
     except QueryError as exc:
         raise fail(f"bad query: {exc}") from None
     finally:
@@ -280,6 +287,7 @@ def digest(
     ctx: typer.Context,
     since: Annotated[str, typer.Option(help="How far back: 30m, 24h, 7d, 2w.")] = "24h",
     channel: Annotated[str | None, typer.Option(help="Only claims shared in this channel.")] = None,
+    team: Annotated[str | None, typer.Option(help=TEAM_HELP)] = None,
 ) -> None:
     """Print the digest of claims shared recently."""
     from bot.digest import digest_view
@@ -289,7 +297,16 @@ def digest(
     services = _services(ctx)
     now = datetime.now(UTC)
     with services.transaction() as session:
-        view = digest_view(session, team=None, channel=channel, since=now - window, until=now)
+        view = digest_view(
+            session,
+            team=team,
+            channel=channel,
+            since=now - window,
+            until=now,
+            channel_label=channel,
+            # A workspace-wide view, like /claims outside a channel: private channels only when named.
+            include_private=team is None or channel is not None,
+        )
     services.close()
     typer.echo(digest_text(view))
 

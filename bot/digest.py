@@ -81,8 +81,12 @@ def digest_view(
     until: datetime,
     day: date | None = None,
     channel_label: str | None = None,
+    include_private: bool = True,
 ) -> DigestView:
+    """``include_private=False`` leaves out articles shared only in private channels (workspace-wide)."""
     shared = repository.shared_claims(session, since=since, until=until, team=team, channel=channel)
+    if not include_private:
+        shared = [item for item in shared if any(not share.channel_private for share in item.shares)]
     cards = [card_from_shared(item) for item in shared]
     label = channel_label or (f"<#{channel}>" if channel and team else (channel or "all channels"))
     return DigestView(channel_label=label, day=day or until.date(), cards=cards)
