@@ -20,6 +20,8 @@ class Lexicon:
     """Read-only word lists used by the attribution rules (all keys lower-case)."""
 
     cue_verbs: dict[str, float]
+    object_cue_verbs: dict[str, float]
+    naming_verbs: frozenset[str]
     particles: dict[str, frozenset[str]]
     colon_cue_verbs: frozenset[str]
     generic_subjects: frozenset[str]
@@ -44,10 +46,16 @@ class Lexicon:
     content_entity_labels: frozenset[str]
 
     def cue_strength(self, lemma: str) -> float:
-        return self.cue_verbs.get(lemma.lower(), 0.0)
+        lemma = lemma.lower()
+        return self.cue_verbs.get(lemma, self.object_cue_verbs.get(lemma, 0.0))
 
     def is_cue(self, lemma: str) -> bool:
+        """A verb that makes a claim of a clausal complement, a quotation or a colon."""
         return lemma.lower() in self.cue_verbs
+
+    def is_object_cue(self, lemma: str) -> bool:
+        """A verb whose nominal object makes the claim ("criticized X for Y", "called X a liar")."""
+        return lemma.lower() in self.object_cue_verbs
 
 
 def _words(items: list[str]) -> frozenset[str]:
@@ -74,6 +82,8 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     data = json.loads(raw)
     return Lexicon(
         cue_verbs={k.lower(): float(v) for k, v in data["cue_verbs"].items()},
+        object_cue_verbs={k.lower(): float(v) for k, v in data.get("object_cue_verbs", {}).items()},
+        naming_verbs=_words(data.get("naming_verbs", [])),
         particles={k: _words(v) for k, v in data.get("verbs_needing_particle", {}).items()},
         colon_cue_verbs=_words(data["colon_cue_verbs"]),
         generic_subjects=_words(data.get("generic_subjects", [])),

@@ -83,7 +83,7 @@ def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 def cue_span(verb: Token, lexicon: Lexicon) -> tuple[int, int] | None:
     """The cue's characters (verb plus a required particle, "pointed out"), or None if not a cue."""
     lemma = verb.lemma_.lower()
-    if verb.pos_ not in {"VERB", "AUX"} or not lexicon.is_cue(lemma):
+    if verb.pos_ not in {"VERB", "AUX"} or not (lexicon.is_cue(lemma) or lexicon.is_object_cue(lemma)):
         return None
     needed = lexicon.particles.get(lemma)
     if needed:
@@ -185,6 +185,8 @@ def _content_from_head(verb: Token, sent: Span) -> tuple[int, int] | None:
     lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i + 1, sent.end)
     before = trim(verb.doc, lo, verb.left_edge.i) if verb.left_edge.i > lo else None
     after = trim(verb.doc, verb.right_edge.i + 1, hi) if verb.right_edge.i + 1 < hi else None
+    if before and after and verb.dep_ == "parataxis":
+        return before[0], after[1]  # "Many of the closures, he said, have involved ...": one clause, cut
     sizes = [(r[1] - r[0], r) for r in (before, after) if r]
     return max(sizes)[1] if sizes else None
 
@@ -198,6 +200,34 @@ def _content_after_colon(verb: Token, sent: Span) -> tuple[int, int] | None:
     return trim(doc, colon.i + 1, sent.end)
 
 
+OBJECT_PARTS = frozenset({"dobj", "dative", "oprd", "xcomp", "ccomp", "prep", "acomp", "attr"})
+
+
+PREDICATES = frozenset({"oprd", "xcomp", "ccomp"})
+
+
+def _content_of_object(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int, int] | None:
+    """ "Cruz criticized Clinton for accepting fees": the direct object with the verb's other complements
+    after it (not a coordinated verb, an adverbial clause such as ", saying ..." or a passive). A bare
+    infinitive ("wants to criticize X", "will call X") is an intention, not a claim made; a naming verb
+    needs its predicate ("called the plan a disaster", not "called the company")."""
+    if verb.tag_ == "VB" or any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+        return None
+    parts = [c for c in verb.rights if c.dep_ in OBJECT_PARTS]
+    if not any(c.dep_ == "dobj" for c in parts):
+        return None
+    start = min(c.left_edge.i for c in parts)
+    end = min(max(c.right_edge.i for c in parts) + 1, sent.end)
+    if start <= verb.i:
+        return None
+    doc = verb.doc
+    if verb.lemma_.lower() in lexicon.naming_verbs and not (
+        any(c.dep_ in PREDICATES for c in parts) or any(is_quote_mark(t) for t in doc[start:end])
+    ):
+        return None
+    return trim(doc, start, end)
+
+
 def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
     """Drafts for cue verbs with a clausal complement, a head clause ("..., he said") or a colon."""
     for sent in doc.sents:
@@ -207,6 +237,19 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
             if cue is None:
                 continue
             subject = subject_of(tok)
+            if not lexicon.is_cue(tok.lemma_):  # an object cue only: "X criticized Y for Z"
+                content = None if _after_quote(tok) else _content_of_object(tok, sent, lexicon)
+                if content is not None:
+                    yield Draft(
+                        kind="indirect",
+                        content=char_span(doc, *content),
+                        sentence=sent_span,
+                        cue=cue,
+                        cue_strength=lexicon.cue_strength(tok.lemma_),
+                        verb=tok,
+                        subject=subject,
+                    )
+                continue
             content = _content_from_ccomp(tok, sent, lexicon)
             if subject is not None and subject.i > tok.i and _after_quote(tok):
                 content = None  # '"...," said X': the quotation is the content (attached in attach.py)
@@ -221,6 +264,8 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
                 colon = content is not None
             if content is None and tok.i < sent.end - 1:
                 content = _content_of_bare_verb(tok, sent, lexicon)
+            if content is None and lexicon.is_object_cue(tok.lemma_) and not _after_quote(tok):
+                content = _content_of_object(tok, sent, lexicon)
             draft = Draft(
                 kind="indirect",
                 content=char_span(doc, *content) if content else (cue[1], cue[1]),

@@ -1,0 +1,51 @@
+"""Cue verbs whose nominal object is the claim ("criticized X for Y", "called X a Y"), and the split
+"Y, he said, Z" clause: sentences of our own through the real pipeline (session ``nlp`` fixture)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from tests.claims.test_constructions import claims_of, one
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        ("Governor Ann Patel criticized the utility for raising prices during the heat wave.",
+         "criticized", "the utility for raising prices during the heat wave"),
+        ("The union accused the hospital of hiding staff shortages.",
+         "accused", "the hospital of hiding staff shortages"),
+        ("Mayor Tom Reyes urged residents to conserve water this summer.",
+         "urged", "residents to conserve water this summer"),
+        ("The senator praised the firefighters for their courage.",
+         "praised", "the firefighters for their courage"),
+    ],
+)
+def test_object_of_a_stance_verb_is_the_claim(nlp: Language, text: str, cue: str, content: str) -> None:
+    c = one(claims_of(nlp, text), cue=cue)
+    assert (c.kind, c.content) == ("indirect", content)
+    assert c.source_mention is not None and c.source_mention in text[: c.cue_span[0]]
+
+
+def test_naming_verb_with_its_predicate(nlp: Language) -> None:
+    c = one(claims_of(nlp, "Senator Lee Park called the budget a disgrace."), cue="called")
+    assert (c.content, c.source) == ("the budget a disgrace", "Lee Park")
+
+
+def test_naming_verb_without_predicate_is_a_phone_call(nlp: Language) -> None:
+    assert claims_of(nlp, "Senator Lee Park called the company on Monday.") == []
+
+
+def test_intended_criticism_is_not_a_claim(nlp: Language) -> None:
+    assert claims_of(nlp, "The mayor plans to criticize the council at the meeting.") == []
+
+
+def test_passive_stance_verb_is_left_alone(nlp: Language) -> None:
+    assert claims_of(nlp, "The plan was criticized by the mayor.") == []
+
+
+def test_clause_split_by_its_cue_keeps_both_halves(nlp: Language) -> None:
+    text = "Most of the closures, he said, have hit rural clinics."
+    c = one(claims_of(nlp, text), cue="said")
+    assert c.content.startswith("Most of the closures") and c.content.endswith("have hit rural clinics")
