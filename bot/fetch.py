@@ -1,28 +1,41 @@
 """SSRF-safe HTTP GET of a link a user shared.
 
 A Slack user can paste any URL, so the fetcher must never become a way to reach the machine it runs on or
-its network (cloud metadata at 169.254.169.254, databases on 10.x, admin pages on localhost). Two checks:
+its network (cloud metadata at 169.254.169.254, databases on 10.x, admin pages on localhost), nor a way to
+tie up a worker. Address checks:
 
-* before every hop (the first request and each redirect) the URL's scheme is checked and its host is resolved
-  and every address checked, so a refusal comes with a clear reason and no request is sent;
+* before every hop (the first request and each redirect) the URL's scheme, credentials and port are
+  checked and its host is resolved and every address checked, so a refusal comes with a clear reason and
+  no request is sent;
 * at connect time, a custom httpcore network backend resolves the host once more, checks every address
   and connects to the checked IP itself. A DNS answer that changes between the two (DNS rebinding) cannot
   slip a private address past the first check.
 
-Both are relaxed only by ``Settings.allow_private_urls`` (tests serving pages from 127.0.0.1).
+The address rule is relaxed only by ``Settings.allow_private_urls`` (tests and the demo serve pages from
+127.0.0.1), which also lets such private addresses use any port; public addresses keep the port allow list.
+
+Limits: each socket operation gets ``fetch_timeout`` and the whole fetch ``fetch_total_timeout`` (enforced
+on every read, so a server dripping a byte a second cannot hold a worker); bodies are cut off at
+``fetch_max_bytes`` while streaming, counted both on the wire and after decompression, which we do
+ourselves in bounded pieces so a gzip bomb never expands in memory.
+
 Every refusal is a typed :class:`FetchError` whose ``reason`` is one line fit to show the user.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextvars
 import ipaddress
 import logging
 import re
 import socket
+import ssl
 import time
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpcore
@@ -31,16 +44,22 @@ import httpx
 from bot.config import Settings
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "HTML_TYPES",
+    "SYSTEM_RESOLVER",
     "TEXT_TYPES",
     "BlockedAddress",
+    "BlockedPort",
+    "CredentialsInUrl",
     "FetchError",
     "FetchTimeout",
     "FetchedPage",
     "HttpStatus",
     "InvalidUrl",
+    "Resolver",
     "TooLarge",
     "TooManyRedirects",
+    "Undecodable",
     "Unreachable",
     "UnsupportedContentType",
     "UnsupportedScheme",
@@ -60,8 +79,11 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_PORTS = {"http": 80, "https": 443}
-# fetch_timeout bounds each connect/read; the whole fetch (all hops, a slow trickle) gets this many times it.
-TOTAL_TIMEOUT_FACTOR = 3
+# Only the codings we decompress ourselves, in bounded pieces (see _Inflater). Not br or zstd: their Python
+# bindings (optional for httpx, absent here) cannot bound the output of one call on every version.
+ACCEPT_ENCODING = "gzip, deflate"
+_INFLATE_PIECE = 64 * 1024  # most decompressed bytes produced by one step
+_MAX_CODINGS = 2  # "gzip, gzip" is odd but legal; longer lists are refused (each layer is a zlib state)
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"})
 
 # Ranges that ipaddress does not flag by itself on every Python version we support.
@@ -96,8 +118,23 @@ class BlockedAddress(FetchError):
     """The host is, or resolves to, an address inside a private/special network."""
 
 
+class BlockedPort(FetchError):
+    """The URL names a port outside ``Settings.fetch_allowed_ports`` (an internal service, a port scan)."""
+
+
+class CredentialsInUrl(InvalidUrl):
+    """``user:pass@host``: we never send credentials a user pasted, nor log in anywhere on their behalf."""
+
+
 class TooLarge(FetchError):
-    """The body is bigger than ``Settings.fetch_max_bytes``."""
+    """The body is bigger than ``Settings.fetch_max_bytes``, on the wire or once decompressed."""
+
+
+class Undecodable(FetchError):
+    """The body is compressed in a way we do not read (br, zstd ...), or the compressed data is broken.
+
+    Refused rather than passed on: compressed bytes analysed as a page would be garbage.
+    """
 
 
 class UnsupportedContentType(FetchError):
@@ -224,6 +261,8 @@ def _parse_url(url: str) -> httpx.URL:
         raise UnsupportedScheme(f"only http and https links are fetched, not {parsed.scheme}:", url)
     if not parsed.host:
         raise InvalidUrl(f"the link has no host name ({_short(text)})", url)
+    if parsed.userinfo:
+        raise CredentialsInUrl("links with a user name or password are not fetched", url)
     if ":" not in parsed.host and not _HOST_NAME.fullmatch(_ascii_host(parsed)):
         raise InvalidUrl(f"the link has an invalid host name ({_short(parsed.host)})", url)
     return parsed
@@ -236,6 +275,17 @@ def _ascii_host(url: httpx.URL) -> str:
 
 # What remains of a host name once httpx has applied IDNA (IPv6 literals are checked apart).
 _HOST_NAME = re.compile(r"[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_.])?", re.IGNORECASE)
+
+
+def _redacted(url: str) -> str:
+    """The URL for a log line, with any ``user:password@`` replaced: a pasted secret stays out of logs."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _short(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -281,13 +331,25 @@ def address_problem(address: str) -> str | None:
     return None
 
 
-def _resolve(host: str, port: int) -> list[str]:
-    """Every address the host resolves to (an IP literal resolves to itself)."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    seen: dict[str, None] = {}
-    for _family, _type, _proto, _canon, sockaddr in infos:
-        seen.setdefault(str(sockaddr[0]), None)
-    return list(seen)
+class Resolver:
+    """Turns a host name into the IP addresses that are checked and then connected to.
+
+    An object passed to :func:`fetch` and :func:`guarded_client` rather than a call buried in them, so a
+    test can make a name resolve to 127.0.0.1, or answer differently on the second lookup (DNS rebinding),
+    without /etc/hosts or a network. IP literals in any spelling ("127.1", "0x7f.1", "2130706433") are
+    parsed by getaddrinfo, as the socket layer would parse them.
+    """
+
+    def resolve(self, host: str, port: int) -> list[str]:
+        """Every address of ``host``, in the resolver's order, without duplicates; OSError on failure."""
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        seen: dict[str, None] = {}
+        for _family, _type, _proto, _canon, sockaddr in infos:
+            seen.setdefault(str(sockaddr[0]), None)
+        return list(seen)
+
+
+SYSTEM_RESOLVER = Resolver()
 
 
 def _blocked_reason(host: str, addresses: Iterable[str]) -> str | None:
@@ -300,15 +362,20 @@ def _blocked_reason(host: str, addresses: Iterable[str]) -> str | None:
     return None
 
 
-def check_host(host: str, port: int, settings: Settings, *, url: str | None = None) -> list[str]:
-    """Resolve a host and refuse it if ANY of its addresses is not public; return the addresses.
+def check_host(
+    host: str, port: int, settings: Settings, *, url: str | None = None, resolver: Resolver | None = None
+) -> list[str]:
+    """Resolve a host; refuse it if ANY address is not public or the port is not allowed; return addresses.
 
     Refusing when any one address is bad (not just the first) keeps a host that answers with both a
-    public and a private address from being reached through the private one.
+    public and a private address from being reached through the private one. The address rule comes
+    first, so a private target is refused as such whatever its port. The port rule then applies to public
+    addresses: private ones got here only because ``allow_private_urls`` let them (a local test server on
+    a random port), which does not open other ports on public hosts.
     """
     host = host.strip("[]")
     try:
-        addresses = _resolve(host, port)
+        addresses = (resolver or SYSTEM_RESOLVER).resolve(host, port)
     except (OSError, UnicodeError) as exc:
         raise Unreachable(f"could not resolve the host name {host}", url) from exc
     if not addresses:
@@ -317,10 +384,63 @@ def check_host(host: str, port: int, settings: Settings, *, url: str | None = No
         reason = _blocked_reason(host, addresses)
         if reason is not None:
             raise BlockedAddress(reason, url)
+    if port not in settings.fetch_allowed_ports and any(address_problem(a) is None for a in addresses):
+        raise BlockedPort(_port_reason(port, settings), url)
     return addresses
 
 
+def _port_reason(port: int, settings: Settings) -> str:
+    allowed = ", ".join(str(p) for p in sorted(settings.fetch_allowed_ports))
+    return f"links to port {port} are not fetched (only {allowed})"
+
+
 # --------------------------------------------------------------------------------------------- transport
+
+# The monotonic time by which the current fetch must be done; set by _fetch, read by every socket operation
+# of a guarded client (same thread: httpx's sync client reads and writes in the caller's thread).
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("fetch_deadline", default=None)
+
+
+def _within_deadline(timeout: float | None, expired: type[httpcore.TimeoutException]) -> float | None:
+    """The per-operation timeout, shortened to what is left of the fetch's total; ``expired`` when none is."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise expired("the total fetch deadline has passed")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write ends by the fetch's deadline.
+
+    httpx's timeouts bound one operation each, so a server sending a byte just before each read timeout
+    (in the headers or the body) could otherwise hold a worker for hours.
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(
+            ssl_context, server_hostname, _within_deadline(timeout, httpcore.ConnectTimeout)
+        )
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
 
 
 class _GuardedBackend(httpcore.NetworkBackend):
@@ -330,8 +450,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
     request origin, not from the host passed to ``connect_tcp``.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, resolver: Resolver) -> None:
         self._settings = settings
+        self._resolver = resolver
         self._inner = httpcore.SyncBackend()
 
     def connect_tcp(
@@ -343,15 +464,24 @@ class _GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         try:
-            addresses = check_host(host, port, self._settings)
+            addresses = check_host(host, port, self._settings, resolver=self._resolver)
         except Unreachable as exc:
             raise httpcore.ConnectError(exc.reason) from exc
+        except FetchError as exc:
+            # Reached only when the per-hop check passed (or was skipped): a DNS answer that changed.
+            logger.warning("connect-time guard refused %s:%d: %s", host, port, exc.reason)
+            raise
         last_error: Exception | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                stream = self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=_within_deadline(timeout, httpcore.ConnectTimeout),
+                    local_address=local_address,
+                    socket_options=socket_options,
                 )
+                return _DeadlineStream(stream)
             except httpcore.ConnectTimeout:
                 raise
             except httpcore.ConnectError as exc:
@@ -378,7 +508,7 @@ class _GuardedTransport(httpx.HTTPTransport):
     httpx is pinned in pyproject.toml, and tests/test_fetch.py proves the guard is live.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, resolver: Resolver) -> None:
         super().__init__(trust_env=False)
         if not hasattr(self, "_pool"):  # pragma: no cover - guards an httpx upgrade
             raise RuntimeError("httpx.HTTPTransport no longer keeps its pool in _pool")
@@ -387,20 +517,21 @@ class _GuardedTransport(httpx.HTTPTransport):
             max_connections=10,
             max_keepalive_connections=5,
             keepalive_expiry=5.0,
-            network_backend=_GuardedBackend(settings),
+            network_backend=_GuardedBackend(settings, resolver),
         )
 
 
-def guarded_client(settings: Settings) -> httpx.Client:
+def guarded_client(settings: Settings, *, resolver: Resolver | None = None) -> httpx.Client:
     """An httpx client whose every connection goes through the address guard; redirects are ours."""
     return httpx.Client(
-        transport=_GuardedTransport(settings),
+        transport=_GuardedTransport(settings, resolver or SYSTEM_RESOLVER),
         timeout=httpx.Timeout(settings.fetch_timeout),
         follow_redirects=False,
         trust_env=False,  # an environment proxy would make the proxy, not the target, the checked address
         headers={
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+            "Accept-Encoding": ACCEPT_ENCODING,
         },
     )
 
@@ -408,29 +539,44 @@ def guarded_client(settings: Settings) -> httpx.Client:
 # --------------------------------------------------------------------------------------------- fetch
 
 
-def fetch(url: str, settings: Settings, *, client: httpx.Client | None = None) -> FetchedPage:
+def fetch(
+    url: str, settings: Settings, *, client: httpx.Client | None = None, resolver: Resolver | None = None
+) -> FetchedPage:
     """GET a user's link within the limits of ``settings``; raise a typed FetchError on any refusal.
 
-    Pass ``client`` to reuse connections across fetches; it should come from :func:`guarded_client`,
-    otherwise only the per-hop check (not the connect-time one) protects against private addresses.
+    Pass ``client`` to reuse connections across fetches; it should come from :func:`guarded_client` (with
+    the same ``resolver``), otherwise only the per-hop check (not the connect-time one) protects against
+    private addresses, and the total deadline is checked between body chunks only.
     """
+    resolver = resolver or SYSTEM_RESOLVER
     try:
         if client is not None:
-            return _fetch(url, settings, client)
-        with guarded_client(settings) as own_client:
-            return _fetch(url, settings, own_client)
+            return _fetch(url, settings, client, resolver)
+        with guarded_client(settings, resolver=resolver) as own_client:
+            return _fetch(url, settings, own_client, resolver)
     except FetchError as exc:
-        logger.warning("fetch refused %s: %s", exc.url or url, exc.reason)
+        logger.warning("fetch refused %s: %s", _redacted(exc.url or url), exc.reason)
         raise
 
 
-def _fetch(url: str, settings: Settings, client: httpx.Client) -> FetchedPage:
-    deadline = time.monotonic() + settings.fetch_timeout * TOTAL_TIMEOUT_FACTOR
+def _fetch(url: str, settings: Settings, client: httpx.Client, resolver: Resolver) -> FetchedPage:
+    deadline = time.monotonic() + settings.fetch_total_timeout
+    token = _DEADLINE.set(deadline)
+    try:
+        return _follow(url, settings, client, resolver, deadline)
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _follow(
+    url: str, settings: Settings, client: httpx.Client, resolver: Resolver, deadline: float
+) -> FetchedPage:
     current = url
     for hop in range(settings.fetch_max_redirects + 1):
         target = _parse_url(current)
-        check_host(_ascii_host(target), target.port or DEFAULT_PORTS[target.scheme], settings, url=current)
-        headers = {"User-Agent": settings.user_agent}
+        port = target.port or DEFAULT_PORTS[target.scheme]
+        check_host(_ascii_host(target), port, settings, url=current, resolver=resolver)
+        headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         try:
             with client.stream(
                 "GET",
@@ -451,7 +597,7 @@ def _fetch(url: str, settings: Settings, client: httpx.Client) -> FetchedPage:
                         current = str(response.url.join(location.strip()))
                     except (httpx.InvalidURL, ValueError) as exc:
                         raise InvalidUrl("the page redirects to an invalid address", current) from exc
-                    logger.debug("redirect %d: %s -> %s", hop + 1, response.url, current)
+                    logger.debug("redirect %d: %s -> %s", hop + 1, response.url, _redacted(current))
                     continue
                 return _read(url, response, settings, deadline)
         except FetchError as exc:  # raised by the connect-time guard, which does not know the URL
@@ -459,6 +605,8 @@ def _fetch(url: str, settings: Settings, client: httpx.Client) -> FetchedPage:
                 exc.url = current
             raise
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline - 0.05:  # the total deadline, not one slow operation
+                raise FetchTimeout(_total_timeout_reason(settings), current) from exc
             raise FetchTimeout(
                 f"the site did not answer within {settings.fetch_timeout:g} s", current
             ) from exc
@@ -470,6 +618,10 @@ def _fetch(url: str, settings: Settings, client: httpx.Client) -> FetchedPage:
             host = _host_of(current)
             raise Unreachable(f"could not connect to {host}", current) from exc
     raise TooManyRedirects(f"more than {settings.fetch_max_redirects} redirects", url)
+
+
+def _total_timeout_reason(settings: Settings) -> str:
+    return f"the site took more than {settings.fetch_total_timeout:g} s to send the page"
 
 
 def _host_of(url: str) -> str:
@@ -491,6 +643,8 @@ def _read(url: str, response: httpx.Response, settings: Settings, deadline: floa
     if content_type and content_type not in HTML_TYPES | TEXT_TYPES:
         raise UnsupportedContentType(f"not a web page or text ({content_type})", final_url)
 
+    decoders = _decoders_for(response.headers.get("content-encoding", ""), final_url)
+
     limit = settings.fetch_max_bytes
     declared = response.headers.get("content-length")
     if declared and declared.strip().isdigit() and int(declared) > limit:
@@ -498,12 +652,14 @@ def _read(url: str, response: httpx.Response, settings: Settings, deadline: floa
 
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
+    raw: Iterable[bytes] = _raw_within_limits(response, settings, deadline, final_url)
+    if response.is_stream_consumed:  # read before it got here (a mock transport): httpx decoded it already
+        raw, decoders = [response.content], []
+    decompressed = " once decompressed" if decoders else ""  # identity bodies hit the raw limit first
+    for chunk in _decoded(raw, decoders):
         size += len(chunk)
         if size > limit:
-            raise TooLarge(f"the page is larger than {_size(limit)}", final_url)
-        if time.monotonic() > deadline:
-            raise FetchTimeout("the site took too long to send the page", final_url)
+            raise TooLarge(f"the page is larger than {_size(limit)}{decompressed}", final_url)
         chunks.append(chunk)
     body = b"".join(chunks)
 
@@ -515,6 +671,85 @@ def _read(url: str, response: httpx.Response, settings: Settings, deadline: floa
     return FetchedPage(
         url=url, final_url=final_url, status=status, content_type=content_type, encoding=encoding, body=body
     )
+
+
+def _raw_within_limits(
+    response: httpx.Response, settings: Settings, deadline: float, url: str
+) -> Iterator[bytes]:
+    """The body as sent, still compressed, cut off at the byte limit and the total deadline.
+
+    The deadline check here covers clients not built by guarded_client; guarded ones also stop a read
+    that is still waiting when the deadline passes.
+    """
+    limit = settings.fetch_max_bytes
+    size = 0
+    for chunk in response.iter_raw():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"the page is larger than {_size(limit)}", url)
+        if time.monotonic() > deadline:
+            raise FetchTimeout(_total_timeout_reason(settings), url)
+        yield chunk
+
+
+class _Inflater:
+    """gzip or deflate decompression that produces at most _INFLATE_PIECE bytes per step.
+
+    httpx's own decoders inflate a whole network chunk at once: 64 kB of a gzip bomb is 64 MB in memory
+    before any limit can look at it. Here the caller's byte limit stops the expansion a piece at a time.
+    """
+
+    def __init__(self, coding: str, url: str) -> None:
+        self._coding = coding
+        self._url = url
+        wbits = zlib.MAX_WBITS | 16 if coding == "gzip" else zlib.MAX_WBITS
+        self._zlib = zlib.decompressobj(wbits)
+        self._started = False
+
+    def decode(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            yield from self._feed(chunk)
+
+    def _feed(self, data: bytes) -> Iterator[bytes]:
+        while not self._zlib.eof:  # anything after the end of the stream is ignored, as httpx does
+            try:
+                out = self._zlib.decompress(data, _INFLATE_PIECE)
+            except zlib.error as exc:
+                if self._coding == "deflate" and not self._started:
+                    # "deflate" should be zlib-wrapped, but some servers send the raw stream: retry as raw.
+                    self._started = True
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise Undecodable(f"the site sent broken {self._coding} data", self._url) from exc
+            self._started = True
+            if out:
+                yield out
+            data = self._zlib.unconsumed_tail
+            if not data and len(out) < _INFLATE_PIECE:  # input used up and no output left pending
+                return
+
+
+def _decoders_for(header: str, url: str) -> list[_Inflater]:
+    """Decoders for a Content-Encoding header, outermost first; refuse codings we cannot bound."""
+    codings = [c.strip().lower() for c in header.split(",") if c.strip() and c.strip().lower() != "identity"]
+    if len(codings) > _MAX_CODINGS:
+        raise Undecodable(f"the page is compressed {len(codings)} times over", url)
+    decoders = []
+    for coding in reversed(codings):  # codings are listed in the order they were applied
+        name = "gzip" if coding == "x-gzip" else coding
+        if name not in {"gzip", "deflate"}:
+            raise Undecodable(
+                f"the page is compressed in a format we do not read ({_short(coding, 20)})", url
+            )
+        decoders.append(_Inflater(name, url))
+    return decoders
+
+
+def _decoded(raw: Iterable[bytes], decoders: list[_Inflater]) -> Iterator[bytes]:
+    stream: Iterable[bytes] = raw
+    for decoder in decoders:
+        stream = decoder.decode(stream)
+    yield from stream
 
 
 def _size(n: int) -> str:

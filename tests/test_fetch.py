@@ -13,6 +13,7 @@ import pytest
 from bot.config import Settings
 from bot.fetch import (
     BlockedAddress,
+    BlockedPort,
     FetchError,
     FetchTimeout,
     HttpStatus,
@@ -32,6 +33,7 @@ from bot.fetch import (
 from tests.plugins.web import PageServer
 
 SEED = "seed-russian-losses.html"
+PUBLIC_IP = "93.184.215.14"
 
 
 @pytest.fixture
@@ -155,7 +157,8 @@ def _redirecting_site(location: str, seen: list[str]) -> httpx.Client:
     ("location", "error"),
     [
         ("http://169.254.169.254/latest/meta-data/iam/", BlockedAddress),
-        ("http://localhost:6379/", BlockedAddress),
+        ("http://localhost:6379/", BlockedAddress),  # refused as private, whatever the port
+        (f"http://{PUBLIC_IP}:6379/", BlockedPort),
         ("http://[::ffff:10.0.0.1]/", BlockedAddress),
         ("file:///etc/passwd", UnsupportedScheme),
         ("gopher://93.184.215.14/", UnsupportedScheme),

@@ -16,18 +16,31 @@ charsets are exercised the way a news site would exercise them. Routes besides t
 ``/text``                      the seed article as text/plain
 ``/latin1``                    latin1.html with ``charset=iso-8859-1`` in the header only
 ``/as?file=F&type=T``          fixture F with Content-Type T (no ``type``: no Content-Type header)
+``/endless``                   HTML streamed without end or Content-Length, until the client hangs up
+``/drip?interval=S``           headers, then one byte of body every S seconds (default 1) forever
+``/drip-headers?interval=S``   the status line, then one byte of a header every S seconds forever
+``/compressed?file=F&as=C``    fixture F (default: the seed page) compressed as C: gzip, x-gzip,
+                               deflate (zlib), raw-deflate (sent as "deflate"), gzip-gzip ("gzip, gzip"),
+                               broken-gzip (a gzip header, then junk); or labelled C (br, zstd, ...)
+                               while the body is plain gzip, so only the label can tell a reader
+``/bomb?as=C&size=N``          N bytes of HTML (default 1 GiB) gzip- or deflate-compressed on the fly
+                               (about 1 kB on the wire per MB), streamed until the client hangs up
 =============================  ==============================================================
 
 Every request is recorded in ``page_server.requests`` so a test can prove a refused fetch never
-reached the server.
+reached the server; the streaming routes also count in ``page_server.bytes_sent(path)`` the bytes
+they managed to hand to the socket before the client went away.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
+import socket
 import threading
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +54,8 @@ from bot.config import Settings
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 HUGE_BYTES = 16 * 1024 * 1024
 SLOW_DEFAULT_SECONDS = 5.0
+BOMB_DEFAULT_BYTES = 1024**3
+STREAM_CHUNK = 16 * 1024
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -65,8 +80,13 @@ class PageServer:
     base_url: str  # "http://127.0.0.1:PORT/"
     fixtures_dir: Path = FIXTURES
     requests: list[RecordedRequest] = field(default_factory=list)
+    _sent: dict[str, int] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rstrip("/").rsplit(":", 1)[1])
 
     def url(self, path: str) -> str:
         """Absolute URL of a path on this server: ``url("seed-russian-losses.html")``."""
@@ -78,9 +98,19 @@ class PageServer:
         with self._lock:
             return [request for request in self.requests if request.path.startswith(prefix)]
 
+    def bytes_sent(self, path_prefix: str) -> int:
+        """Body bytes the streaming routes wrote to the socket for requests under ``path_prefix``."""
+        prefix = "/" + path_prefix.lstrip("/")
+        with self._lock:
+            return sum(size for path, size in self._sent.items() if path.startswith(prefix))
+
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
+
+    def _count(self, path: str, size: int) -> None:
+        with self._lock:
+            self._sent[path] = self._sent.get(path, 0) + size
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -126,6 +156,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._file("latin1.html", "text/html; charset=iso-8859-1")
         elif path == "/as":
             self._file(query.get("file", ""), query.get("type") or None)
+        elif path == "/endless":
+            self._endless()
+        elif path == "/drip":
+            self._drip(float(query.get("interval", "1")), in_headers=False)
+        elif path == "/drip-headers":
+            self._drip(float(query.get("interval", "1")), in_headers=True)
+        elif path == "/compressed":
+            self._compressed(query.get("file", "seed-russian-losses.html"), query.get("as", "gzip"))
+        elif path == "/bomb":
+            self._bomb(query.get("as", "gzip"), int(query.get("size", str(BOMB_DEFAULT_BYTES))))
         else:
             name = path.lstrip("/")
             self._file(name, _TYPES.get(Path(name).suffix.lower(), "application/octet-stream"))
@@ -172,6 +212,84 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(piece)
             sent += len(piece)
 
+    # ------------------------------------------------------------------ misbehaving servers
+
+    def _small_send_buffer(self) -> None:
+        """Keep the kernel from buffering megabytes, so bytes_sent is close to what the client read."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, STREAM_CHUNK)
+
+    def _stream(self, chunks: Iterable[bytes]) -> None:
+        """Write chunks until they run out, the client hangs up or the server stops; count what is written."""
+        self._small_send_buffer()
+        for chunk in chunks:
+            if self.pages._stopping.is_set():
+                return
+            self.wfile.write(chunk)
+            self.pages._count(self.path, len(chunk))
+
+    def _endless(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        line = b"<p>" + b"This page never ends. " * 40 + b"</p>\n"
+        chunk = (line * (STREAM_CHUNK // len(line) + 1))[:STREAM_CHUNK]
+        self._stream(iter(lambda: chunk, None))
+
+    def _drip(self, interval: float, *, in_headers: bool) -> None:
+        if in_headers:
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nX-Drip: ")
+        else:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+        while not self.pages._stopping.wait(interval):
+            self.wfile.write(b"a")
+            self.pages._count(self.path, 1)
+
+    def _compressed(self, name: str, coding: str) -> None:
+        path = Path(os.path.normpath(FIXTURES / name))
+        if FIXTURES not in path.parents or not path.is_file():
+            self._status(404)
+            return
+        data = path.read_bytes()
+        bodies = {
+            "gzip": ("gzip", lambda: gzip.compress(data)),
+            "x-gzip": ("x-gzip", lambda: gzip.compress(data)),
+            "deflate": ("deflate", lambda: zlib.compress(data)),
+            "raw-deflate": ("deflate", lambda: _raw_deflate(data)),
+            "gzip-gzip": ("gzip, gzip", lambda: gzip.compress(gzip.compress(data))),
+            "broken-gzip": ("gzip", lambda: gzip.compress(data)[:10] + b"\xff" * 200),
+        }
+        header, make = bodies.get(coding, (coding, lambda: gzip.compress(data)))
+        self._send(200, make(), _TYPES.get(path.suffix.lower()), {"Content-Encoding": header})
+
+    def _bomb(self, coding: str, size: int) -> None:
+        if coding not in {"gzip", "deflate"}:
+            self._status(400)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Encoding", coding)
+        self.end_headers()
+        self._stream(_compressed_stream(coding, size))
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _compressed_stream(coding: str, size: int) -> Iterator[bytes]:
+    """``size`` bytes of one HTML page, compressed piece by piece (never whole in memory on either side)."""
+    compressor = zlib.compressobj(9, wbits=zlib.MAX_WBITS | 16 if coding == "gzip" else zlib.MAX_WBITS)
+    yield compressor.compress(b"<html><body><p>")
+    block = b"a" * (1024 * 1024)
+    for _ in range(size // len(block)):
+        out = compressor.compress(block)
+        if out:
+            yield out
+    yield compressor.compress(b"</p></body></html>") + compressor.flush()
+
 
 @pytest.fixture(scope="session")
 def page_server() -> Iterator[PageServer]:
@@ -205,4 +323,19 @@ def fetch_settings() -> Settings:
         fetch_max_bytes=1_000_000,
         fetch_max_redirects=3,
         user_agent="claimbot-tests/1.0",
+    )
+
+
+@pytest.fixture
+def guarded_fetch_settings(page_server: PageServer, fetch_settings: Settings) -> Settings:
+    """The production address rules (private addresses refused) with ``page_server``'s port allowed.
+
+    With the port allowed, a fetch of the local server can only be stopped by the address guard, which is
+    what SSRF tests must prove (not the port rule, which would refuse the random port first).
+    """
+    return fetch_settings.model_copy(
+        update={
+            "allow_private_urls": False,
+            "fetch_allowed_ports": [*fetch_settings.fetch_allowed_ports, page_server.port],
+        }
     )
