@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.article import ArticleError, ArticleText, article_from_text, extract_article
+from bot.article import MAX_PAGE_CHARS, ArticleError, ArticleText, article_from_text, extract_article
 from bot.config import Settings
+from bot.fetch import looks_binary
 from bot.pipeline import InputError, read_url
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -33,7 +34,7 @@ def decode_text(data: bytes) -> str:
     """Refuse binary data rather than analysing noise; accept UTF-8 and fall back to Latin-1."""
     if not data.strip():
         raise ArticleError("the file is empty")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] or looks_binary(data):  # looks_binary knows PDF, image and archive signatures
         raise ArticleError("not a text file (binary data)")
     try:
         return data.decode("utf-8-sig")
@@ -56,13 +57,16 @@ def load_file(path: Path) -> LoadedInput:
             f"not an HTML or text file ({suffix or 'no extension'}); give a .html, .txt or a URL"
         )
     try:
+        if path.stat().st_size > MAX_PAGE_CHARS:
+            raise InputError(f"the file is too large (over {MAX_PAGE_CHARS // 1_000_000} MB)")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})") from None
     uri = path.resolve().as_uri()
     text = decode_text(data)
     if suffix in HTML_SUFFIXES:
-        article = extract_article(text, url=uri)
+        # The bytes, not `text`: extract_article honours a <meta charset> and a wrongly declared one.
+        article = extract_article(data, url=uri)
     else:
         article = article_from_text(text, name=str(path))
     return LoadedInput(id=str(path), url=uri, article=article)
@@ -77,8 +81,11 @@ def load(spec: str, settings: Settings) -> LoadedInput:
     return load_file(Path(spec))
 
 
-def read_stdin(stream: TextIO) -> Iterator[LoadedInput | tuple[str, InputError]]:
-    """JSON lines ``{"id", "text"}``; a bad line is reported by its line number and the rest go on."""
+def read_stdin(stream: TextIO) -> Iterator[LoadedInput | tuple[str, InputError | ArticleError]]:
+    """JSON lines ``{"id", "text"}``; a bad line is reported by its id or line number and the rest go on.
+
+    Errors are yielded, not raised: an exception would end the generator and lose every later line.
+    """
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
@@ -94,5 +101,9 @@ def read_stdin(stream: TextIO) -> Iterator[LoadedInput | tuple[str, InputError]]
         if not record["text"].strip():
             yield ident, InputError("the text is empty")
             continue
-        article = article_from_text(record["text"], name=ident)
+        try:
+            article = article_from_text(record["text"], name=ident)
+        except ArticleError as exc:
+            yield ident, exc
+            continue
         yield LoadedInput(id=ident, url=f"stdin:{ident}", article=article)

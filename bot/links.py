@@ -18,16 +18,20 @@ BARE_LINK = re.compile(r"(?<![<|\w])(https?://[^\s<>|]+[^\s<>|.,;:!?)\]'\"])", r
 IGNORED_HOSTS = ("slack.com", "slack-edge.com", "slack-files.com")
 
 
-def _walk_blocks(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        if node.get("type") == "link" and isinstance(node.get("url"), str):
-            yield node["url"]
-        for value in node.values():
-            if isinstance(value, (dict, list)):
-                yield from _walk_blocks(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk_blocks(item)
+def _walk_blocks(root: Any) -> Iterator[str]:
+    """URLs of ``link`` elements anywhere in ``blocks``, in document order; any other shape yields nothing.
+
+    Iterative, so blocks nested absurdly deep cannot exhaust the stack.
+    """
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "link" and isinstance(node.get("url"), str):
+                yield node["url"]
+            stack.extend(reversed([v for v in node.values() if isinstance(v, (dict, list))]))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
 
 
 def host_matches(host: str, domains: Iterable[str]) -> bool:
@@ -39,7 +43,7 @@ def host_matches(host: str, domains: Iterable[str]) -> bool:
 def message_links(text: str | None, blocks: Sequence[Any] | None = None) -> list[str]:
     """Every http(s) link in a message, in order of appearance, once each."""
     found: list[str] = []
-    text = text or ""
+    text = text if isinstance(text, str) else ""  # a malformed event may carry anything here
     found.extend(m.group(1) for m in SLACK_LINK.finditer(text))
     found.extend(m.group(1) for m in BARE_LINK.finditer(SLACK_LINK.sub(" ", text)))
     found.extend(_walk_blocks(blocks or []))
@@ -47,7 +51,10 @@ def message_links(text: str | None, blocks: Sequence[Any] | None = None) -> list
     links = []
     for url in found:
         url = url.replace("&amp;", "&")
-        key = normalize_url(url)
+        try:
+            key = normalize_url(url)
+        except ValueError:  # "http://[oops": not a URL the fetcher could read either
+            continue
         if key not in seen:
             seen.add(key)
             links.append(url)
@@ -61,7 +68,10 @@ def article_links(
     deny = tuple(deny_domains)
     out = []
     for url in message_links(text, blocks):
-        host = urlsplit(url).hostname or ""
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            continue
         if not host or host_matches(host, IGNORED_HOSTS) or host_matches(host, deny):
             continue
         out.append(url)
@@ -70,5 +80,5 @@ def article_links(
 
 def new_links(current: list[str], previous: list[str]) -> list[str]:
     """Links an edit added (an edit that only fixes a typo adds none)."""
-    before = {normalize_url(u) for u in previous}
+    before = {normalize_url(u) for u in previous}  # both lists come from message_links: they normalize
     return [u for u in current if normalize_url(u) not in before]

@@ -18,11 +18,36 @@ from storage.search import QueryError
 if TYPE_CHECKING:
     from bot.app import AppDeps
 
+# A search query is a few words and filters; Slack allows ~4,000 characters of command text. Anything longer
+# is refused before it reaches the parser or SQL (whose work grows with the number of terms).
+MAX_QUERY_CHARS = 500
+TOO_LONG = f":warning: That query is too long (over {MAX_QUERY_CHARS} characters). Try `/claims help`."
+FAILED = ":warning: Search failed on our side; the operator has the details. Try again in a moment."
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """Enough of a user's text to recognise it in a log line or a warning, never 10,000 characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 def make_claims_command(deps: AppDeps) -> Callable[..., None]:
     def run_claims(body: dict[str, Any], respond: Respond, client: WebClient, logger: Logger) -> None:
-        text = (body.get("text") or "").strip()
-        team, channel, user = body["team_id"], body["channel_id"], body["user_id"]
+        """Any text gets an ephemeral answer: results, usage, or a one-line warning; never silence."""
+        try:
+            _run(body, respond, client, logger)
+        except Exception:
+            # A lazy listener's exception reaches no one: the user would wait for an answer forever.
+            logger.exception("/claims failed for %r", _short(str(body.get("text"))))
+            respond(text=FAILED, response_type="ephemeral")
+
+    def _run(body: dict[str, Any], respond: Respond, client: WebClient, logger: Logger) -> None:
+        raw = body.get("text")
+        text = raw.strip() if isinstance(raw, str) else ""
+        team, channel, user = (str(body.get(key) or "") for key in ("team_id", "channel_id", "user_id"))
+        if len(text) > MAX_QUERY_CHARS:
+            logger.info("/claims query of %d characters refused", len(text))
+            respond(text=TOO_LONG, response_type="ephemeral")
+            return
         first = text.split(maxsplit=1)[0].lower() if text else ""
         if first in ("", "help", "?", "-h", "--help"):
             respond(text=slack_limits.USAGE, response_type="ephemeral")
@@ -45,8 +70,8 @@ def make_claims_command(deps: AppDeps) -> Callable[..., None]:
                 page_size=deps.services.settings.search_page_size,
             )
         except QueryError as exc:
-            logger.info("bad /claims query %r: %s", text, exc)
-            respond(text=f":warning: {exc}. Try `/claims help`.", response_type="ephemeral")
+            logger.info("bad /claims query %r: %s", _short(text), exc)
+            respond(text=f":warning: {_short(str(exc))}. Try `/claims help`.", response_type="ephemeral")
             return
         respond(text=search_text(page)[:3000], blocks=search_blocks(page), response_type="ephemeral")
 

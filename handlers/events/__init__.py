@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from handlers.events.guard import ignore_other_events, malformed_event_guard
 from handlers.events.home import make_home_handler
 from handlers.events.mentions import make_mention_handler
 from handlers.events.messages import make_message_handler
@@ -15,8 +17,10 @@ if TYPE_CHECKING:
 
 
 def register(app: App, deps: AppDeps) -> None:
+    app.middleware(malformed_event_guard)
     app.event("message")(make_message_handler(deps))
     app.event("app_mention")(make_mention_handler(deps))
     app.event("app_home_opened")(make_home_handler(deps))
     if deps.clients.installation_store is not None:
         app.enable_token_revocation_listeners()
+    app.event(re.compile(".*"))(ignore_other_events)  # last: only events no listener above took

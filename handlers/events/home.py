@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from logging import Logger
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.home import home_view
+from handlers.events.guard import text_field
 
 if TYPE_CHECKING:
     from bot.app import AppDeps
 
 
 def make_home_handler(deps: AppDeps) -> Callable[..., None]:
-    def handle_home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    def handle_home_opened(
+        event: dict[str, Any], context: BoltContext, client: WebClient, logger: Logger
+    ) -> None:
         if event.get("tab", "home") != "home":
             return
-        client.views_publish(user_id=event["user"], view=home_view(deps.services, context.team_id or ""))
+        user = text_field(event, "user")
+        if user is None:
+            logger.warning("ignoring app_home_opened without a user")
+            return
+        client.views_publish(user_id=user, view=home_view(deps.services, context.team_id or ""))
 
     return handle_home_opened

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from logging import Logger
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
@@ -12,6 +13,7 @@ from bot import slack_limits
 from bot.intake import SharedMessage, accept
 from bot.links import article_links
 from bot.slack_ops import channel_is_private
+from handlers.events.guard import text_field
 
 if TYPE_CHECKING:
     from bot.app import AppDeps
@@ -19,11 +21,15 @@ if TYPE_CHECKING:
 
 def make_mention_handler(deps: AppDeps) -> Callable[..., None]:
     def handle_mention(
-        event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
+        event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient, logger: Logger
     ) -> None:
-        ts = event["ts"]
-        thread_ts = event.get("thread_ts") or ts
-        channel = event["channel"]
+        ts, channel = text_field(event, "ts"), text_field(event, "channel")
+        if channel is None or ts is None:
+            logger.warning(
+                "ignoring app_mention %s without a %s", body.get("event_id"), "channel" if ts else "ts"
+            )
+            return
+        thread_ts = text_field(event, "thread_ts") or ts
         links = article_links(event.get("text"), event.get("blocks"), deps.services.settings.deny_domains)
         if not links:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=slack_limits.MENTION_HELP)
@@ -36,10 +42,10 @@ def make_mention_handler(deps: AppDeps) -> Callable[..., None]:
                 channel=channel,
                 message_ts=ts,
                 thread_ts=thread_ts,
-                user=event.get("user"),
+                user=text_field(event, "user"),
                 links=links,
-                channel_private=channel_is_private(client, channel, event.get("channel_type")),
-                event_id=body.get("event_id"),
+                channel_private=channel_is_private(client, channel, text_field(event, "channel_type")),
+                event_id=text_field(body, "event_id"),
             ),
         )
 

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.intake import SharedMessage, accept, channel_watched
 from bot.links import article_links, new_links
 from bot.slack_ops import channel_is_private
+from handlers.events.guard import text_field
 
 if TYPE_CHECKING:
     from bot.app import AppDeps
@@ -21,40 +22,62 @@ if TYPE_CHECKING:
 PERSON_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
 
-def shared_links(event: dict[str, Any], deny_domains: list[str]) -> tuple[dict[str, Any], list[str]] | None:
+def shared_links(
+    event: dict[str, Any], deny_domains: list[str], logger: Logger | None = None
+) -> tuple[dict[str, Any], list[str]] | None:
     """The message and the links to summarise, or None when the event is not a person sharing links."""
     subtype = event.get("subtype")
     if subtype == "message_changed":
-        message = event.get("message") or {}
-        if message.get("bot_id") or message.get("subtype") not in PERSON_SUBTYPES:
+        message = event.get("message")
+        if not isinstance(message, dict):
+            _log(logger, "ignoring message_changed without a message object")
             return None
-        previous = event.get("previous_message") or {}
+        if message.get("bot_id") or message.get("subtype") not in PERSON_SUBTYPES:
+            _log(logger, "ignoring an edit of a message that is not a person's")
+            return None
+        previous = event.get("previous_message")
+        previous = previous if isinstance(previous, dict) else {}
         links = new_links(
             article_links(message.get("text"), message.get("blocks"), deny_domains),
             article_links(previous.get("text"), previous.get("blocks"), deny_domains),
         )
         return message, links
-    if subtype not in PERSON_SUBTYPES or event.get("bot_id"):
+    if subtype not in PERSON_SUBTYPES:
+        _log(logger, "ignoring message of subtype %r", subtype)
+        return None
+    if event.get("bot_id"):
+        _log(logger, "ignoring a bot's message")
         return None
     return event, article_links(event.get("text"), event.get("blocks"), deny_domains)
+
+
+def _log(logger: Logger | None, message: str, *args: object) -> None:
+    if logger is not None:
+        logger.info(message, *args)
 
 
 def make_message_handler(deps: AppDeps) -> Callable[..., None]:
     def handle_message(
         event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient, logger: Logger
     ) -> None:
-        found = shared_links(event, deps.services.settings.deny_domains)
+        found = shared_links(event, deps.services.settings.deny_domains, logger)
         if found is None:
             return
         message, links = found
         if not links:
+            logger.debug("message without article links; nothing to do")
             return
         team = context.team_id or body.get("team_id") or ""
-        channel = event.get("channel") or context.channel_id or ""
+        channel = text_field(event, "channel")
+        ts = text_field(message, "ts")
+        if channel is None or ts is None:
+            logger.warning(
+                "ignoring message event %s without a %s", body.get("event_id"), "channel" if ts else "ts"
+            )
+            return
         if not channel_watched(deps.services, team, channel):
             logger.info("channel %s does not watch links; ignoring", channel)
             return
-        ts = message["ts"]
         accept(
             deps.services,
             deps.queue,
@@ -62,11 +85,11 @@ def make_message_handler(deps: AppDeps) -> Callable[..., None]:
                 team=team,
                 channel=channel,
                 message_ts=ts,
-                thread_ts=message.get("thread_ts") or ts,
-                user=message.get("user"),
+                thread_ts=text_field(message, "thread_ts") or ts,
+                user=text_field(message, "user"),
                 links=links,
-                channel_private=channel_is_private(client, channel, event.get("channel_type")),
-                event_id=body.get("event_id"),
+                channel_private=channel_is_private(client, channel, text_field(event, "channel_type")),
+                event_id=text_field(body, "event_id"),
             ),
         )
 
