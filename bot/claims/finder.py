@@ -15,7 +15,7 @@ from .lexicon import Lexicon
 from .model import Claim, SourceKind
 from .quantities import find_quantities
 from .quotes import find_quotes
-from .rules import Draft, according_drafts, colon_drafts, trim, verb_drafts
+from .rules import Draft, according_drafts, colon_drafts, noun_drafts, trim, verb_drafts
 from .salience import salience
 from .sources import Mention, analyse, strip_name
 
@@ -189,6 +189,7 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     ]
     drafts += according_drafts(doc, lexicon)
     drafts += colon_drafts(doc, lexicon)
+    drafts += noun_drafts(doc, lexicon)
     text = doc.text
     quotes = find_quotes(text)
     drafts = attach_quotes(text, drafts, quotes, settings.min_quote_words, settings.unattributed_quote_words)

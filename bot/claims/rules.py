@@ -320,6 +320,42 @@ def according_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
                 )
 
 
+def noun_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
+    """Nominal cues with a that-clause: "Cruz's claim that the deal failed", "Smith made the assertion that
+    ...". The speaker is the possessor, or the subject of the verb the noun is the object of (also when the
+    possessor is a pronoun: "X repeated his claim that ...")."""
+    for sent in doc.sents:
+        for tok in sent:
+            if tok.pos_ != "NOUN" or tok.lemma_.lower() not in lexicon.noun_cues:
+                continue
+            clause = next(
+                (
+                    c
+                    for c in tok.rights
+                    if c.dep_ in {"acl", "ccomp", "relcl"}
+                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                ),
+                None,
+            )
+            if clause is None:
+                continue
+            subject = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if (subject is None or subject.pos_ == "PRON") and tok.dep_ == "dobj":
+                # "X repeated his claim that ...": the owner is the verb's subject
+                subject = next((c for c in tok.head.children if c.dep_ == "nsubj"), subject)
+            rng = trim(doc, clause.left_edge.i, min(clause.right_edge.i + 1, sent.end))
+            if subject is None or rng is None:
+                continue
+            yield Draft(
+                kind="indirect",
+                content=char_span(doc, *rng),
+                sentence=(sent.start_char, sent.end_char),
+                cue=(tok.idx, tok.idx + len(tok.text)),
+                cue_strength=lexicon.noun_cues[tok.lemma_.lower()],
+                subject=subject,
+            )
+
+
 HEADLINE_SOURCES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 

@@ -49,3 +49,13 @@ def test_clause_split_by_its_cue_keeps_both_halves(nlp: Language) -> None:
     text = "Most of the closures, he said, have hit rural clinics."
     c = one(claims_of(nlp, text), cue="said")
     assert c.content.startswith("Most of the closures") and c.content.endswith("have hit rural clinics")
+
+
+def test_possessed_claim_noun_with_that_clause(nlp: Language) -> None:
+    text = "Senator Lee Park repeated his claim that the audit had been rigged."
+    c = one(claims_of(nlp, text), cue="claim")
+    assert (c.content, c.source) == ("the audit had been rigged", "Lee Park")
+
+
+def test_belief_noun_is_not_a_cue(nlp: Language) -> None:
+    assert claims_of(nlp, "Senator Lee Park rejected the idea that the audit had been rigged.") == []
