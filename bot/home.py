@@ -1,12 +1,14 @@
-"""What App Home shows: recent public shares of the workspace and each channel's digest setting."""
+"""What App Home shows: recent public shares of the workspace, the links it could not read, and each
+channel's digest setting."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.pipeline import card_from_shared
-from bot.render import home_blocks
+from bot.render import Failure, home_blocks
 from bot.services import Services
+from bot.shares import shown_reason
 from storage import repository
 
 
@@ -14,13 +16,17 @@ def describe_digest(enabled: bool, hour: int, minute: int, timezone: str) -> str
     return f"daily at {hour:02d}:{minute:02d} ({timezone})" if enabled else "off"
 
 
-def home_view(services: Services, team: str, limit: int = 8) -> dict[str, Any]:
+def home_view(services: Services, team: str, limit: int = 8, failed_limit: int = 5) -> dict[str, Any]:
     """Private channels are left out: App Home is seen by everyone in the workspace."""
     with services.transaction() as session:
         shared = repository.recent_articles(session, team, limit=limit, include_private=False)
         cards = [card_from_shared(item) for item in shared]
+        failed = [
+            (s.channel, Failure(s.url, shown_reason(s.error)))
+            for s in repository.failed_shares(session, team, limit=failed_limit, include_private=False)
+        ]
         channels = [
             (s.channel, describe_digest(s.digest_enabled, s.digest_hour, s.digest_minute, s.timezone))
             for s in repository.team_channel_settings(session, team)
         ]
-    return {"type": "home", "blocks": home_blocks(cards, channels)}
+    return {"type": "home", "blocks": home_blocks(cards, channels, failed)}

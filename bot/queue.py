@@ -1,7 +1,9 @@
 """Where share jobs run: a thread pool in the embedded mode, Celery workers at scale.
 
-A job is a list of Share ids. Jobs are idempotent (a share is claimed before it is worked on), so a job
-delivered twice, or resumed after a restart, never posts twice.
+A job is a list of Share ids. Jobs are idempotent (a share is leased before it is worked on), so a job
+delivered twice, or resumed after a restart, never posts twice. ``resume_pending`` finds the work left
+behind (shares of a dead worker, replies Slack refused for now) and ``ResumeLoop`` runs it periodically,
+so that work is re-driven while the process lives, not only when it restarts.
 """
 
 from __future__ import annotations
@@ -34,10 +36,17 @@ class InProcessQueue:
         self._job = job
         self._pool = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="claimbot-job")
         self._futures: set[Future[object]] = set()
+        self._waiting: set[frozenset[int]] = set()
         self._lock = threading.Lock()
 
     def submit(self, share_ids: Sequence[int]) -> None:
-        future = self._pool.submit(self._run, list(share_ids))
+        """Queue a job, unless the same shares already wait in the queue (a sweep while the pool is busy)."""
+        key = frozenset(share_ids)
+        with self._lock:
+            if key in self._waiting:
+                return
+            self._waiting.add(key)
+        future = self._pool.submit(self._run, list(share_ids), key)
         with self._lock:
             self._futures.add(future)
         future.add_done_callback(self._forget)
@@ -46,7 +55,9 @@ class InProcessQueue:
         with self._lock:
             self._futures.discard(future)
 
-    def _run(self, share_ids: list[int]) -> None:
+    def _run(self, share_ids: list[int], key: frozenset[int]) -> None:
+        with self._lock:
+            self._waiting.discard(key)
         try:
             self._job(share_ids)
         except Exception:
@@ -76,10 +87,14 @@ class CeleryQueue:
         return None
 
 
-def resume_pending(services: Services, queue: JobQueue, *, stale_after_seconds: int = 600) -> int:
-    """Queue again what a crash or restart left behind, one job per message; returns the jobs queued."""
+def resume_pending(services: Services, queue: JobQueue, *, unclaimed_grace_seconds: float = 0) -> int:
+    """Queue what nobody is working on, one job per message; returns the jobs queued.
+
+    That is unread shares whose worker died (its lease ran out) or never started, and owed replies
+    whose backoff has run out. Live workers keep renewing their leases, so their shares are left alone.
+    """
     with services.transaction() as session:
-        shares = repository.resumable_shares(session, stale_after_seconds=stale_after_seconds)
+        shares = repository.resumable_shares(session, unclaimed_grace_seconds=unclaimed_grace_seconds)
         groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
         for share in shares:
             groups[(share.team, share.channel, share.message_ts)].append(share.id)
@@ -88,3 +103,41 @@ def resume_pending(services: Services, queue: JobQueue, *, stale_after_seconds: 
     if groups:
         logger.info("resumed %d pending share jobs", len(groups))
     return len(groups)
+
+
+class ResumeLoop:
+    """``resume_pending`` every ``interval`` seconds on a daemon thread (embedded mode; Celery uses beat).
+
+    Never-claimed shares younger than ``unclaimed_grace_seconds`` are left to the job intake queued.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        queue: JobQueue,
+        *,
+        interval: float = 15.0,
+        unclaimed_grace_seconds: float = 60.0,
+    ) -> None:
+        self._services = services
+        self._queue = queue
+        self._interval = interval
+        self._grace = unclaimed_grace_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="claimbot-resume", daemon=True)
+
+    def start(self) -> ResumeLoop:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=self._interval + 5)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                resume_pending(self._services, self._queue, unclaimed_grace_seconds=self._grace)
+            except Exception:  # the database may be away for a while: the next round tries again
+                logger.warning("resuming pending shares failed", exc_info=True)

@@ -351,8 +351,13 @@ def _fit(blocks: list[dict[str, Any]], unit: str = "items") -> list[dict[str, An
 # --- App Home -----------------------------------------------------------------------------------
 
 
-def home_blocks(cards: Sequence[ArticleCard], channels: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Recent articles with their top claims, then the digest setting of each configured channel."""
+def home_blocks(
+    cards: Sequence[ArticleCard],
+    channels: Sequence[tuple[str, str]],
+    failed: Sequence[tuple[str, Failure]] = (),
+) -> list[dict[str, Any]]:
+    """Recent articles with their top claims, the links that failed for good (with the channel they were
+    shared in), then the digest setting of each configured channel."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Recent claims in this workspace"}},
     ]
@@ -360,6 +365,13 @@ def home_blocks(cards: Sequence[ArticleCard], channels: Sequence[tuple[str, str]
         blocks.append(_section("Nothing shared yet. Post a link to a news article in a channel I'm in."))
     for card in cards:
         blocks.extend(card_blocks(card, max_claims=2))
+    if failed:
+        blocks.append({"type": "divider"})
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Links I couldn't read"}})
+        for channel, f in failed:
+            url = f.url if len(f.url) <= 2000 else None  # a link Slack would cut is shown as text only
+            text = f"{link(url, clip(f.url, 80))} in <#{channel}>: {escape(clip(f.reason, 500))}"
+            blocks.append(_section(text))
     blocks.append({"type": "divider"})
     blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Daily digests"}})
     if channels:

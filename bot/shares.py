@@ -1,23 +1,161 @@
 """The worker's job for one shared message: read its links, store their claims, reply in the thread.
 
 A job names Share rows, not an event: the rows were written before Slack got its ack, so a crash or a
-restart loses nothing (pending rows are resumed) and a job that runs twice finds nothing left to do.
+restart loses nothing and a job that runs twice finds nothing left to do.
+
+Faults, and what survives them:
+
+- The worker dies mid-work: its claim is a lease the job renews while it works (a heartbeat), so a claim
+  whose lease ran out belonged to a dead worker; the queue's sweep (``bot.queue.resume_pending``) hands
+  the share to a live one. A live worker never loses its shares, however slow the page.
+- Slack is down or rate-limits us past slack_sdk's own retries: the link stays read (no second fetch or
+  NLP run) and its reply stays owed (``reply_status='pending'``) with its attempt count and a backoff;
+  the sweep re-drives it until Slack answers. A refusal that will not change (channel gone, app
+  uninstalled), or too many attempts, marks the share failed with the reason (App Home lists it).
+- The database drops the connection: the transaction rolls back and is run again on a fresh connection;
+  if the database stays away, the job gives up without touching the shares and the sweep retries them.
+
+Only the lease holder posts, and it checks that it still holds the lease just before posting. The one
+window left is a crash between Slack accepting the reply and our recording it: that reply may be posted
+again by whoever resumes the share.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from typing import TypeVar
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError
 
 from bot import slack_limits
-from bot.pipeline import USER_ERRORS, ingest_url, reason_of
+from bot.config import Settings
+from bot.pipeline import (
+    USER_ERRORS,
+    card_from_stored,
+    ingest_article,
+    read_url,
+    reason_of,
+    stored_article_for,
+)
 from bot.render import ArticleCard, Failure, card_text, summary_blocks, summary_fallback
 from bot.services import Services
-from bot.slack_ops import SlackClients, add_reaction, permalink, post_message, remove_reaction
+from bot.slack_ops import NoInstallation, SlackClients, add_reaction, permalink, post_message, remove_reaction
 from storage import repository
+from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+INTERNAL_ERROR_PREFIX = "internal error: "
+# Slack's answers that mean "not now" rather than "never" (besides HTTP 429 and 5xx).
+TRANSIENT_SLACK_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class JobPolicy:
+    """How long a claim lasts without a heartbeat, and how a reply Slack refused is retried."""
+
+    lease_seconds: float = 60.0
+    reply_retry_base_seconds: float = 10.0
+    reply_retry_max_seconds: float = 600.0
+    max_reply_attempts: int = 10  # with the defaults, about 45 minutes of Slack being away
+    db_attempts: int = 3
+
+    def reply_delay(self, attempts: int) -> float:
+        """Exponential backoff after `attempts` failed attempts."""
+        return min(self.reply_retry_base_seconds * 2 ** max(attempts - 1, 0), self.reply_retry_max_seconds)
+
+
+DEFAULT_POLICY = JobPolicy()
+
+
+def policy_for(settings: Settings) -> JobPolicy:
+    """Settings' ``share_*`` knobs where bot/config.py has them, else DEFAULT_POLICY (read at call time)."""
+    values = {
+        f.name: getattr(settings, f"share_{f.name}", getattr(DEFAULT_POLICY, f.name))
+        for f in fields(JobPolicy)
+    }
+    return JobPolicy(**values)
+
+
+def is_transient_db_error(exc: BaseException) -> bool:
+    """A dropped or refused connection (worth a retry on a fresh one), not a bad statement."""
+    return isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or type(exc.orig).__name__ in {"OperationalError", "InterfaceError"}
+    )
+
+
+def with_db_retry(services: Services, work: Callable[[], T], attempts: int) -> T:
+    """Run a unit of work (its own transaction), again on a fresh connection if the connection died.
+
+    The failed transaction was rolled back with its connection, so running it again is safe.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if not is_transient_db_error(exc) or attempt == attempts:
+                raise
+            logger.warning(
+                "database connection lost (%s); retrying, attempt %d", type(exc.orig).__name__, attempt
+            )
+            time.sleep(0.1 * attempt)
+    raise AssertionError("unreachable")
+
+
+def new_owner() -> str:
+    """A lease holder id unique to this job run; host and pid make logs and the table readable."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+class Lease:
+    """Renews the job's lease in the background while it works, so nobody takes its shares.
+
+    A heartbeat rather than one long claim: a slow page or a long NLP run is not mistaken for a dead
+    worker, and a dead worker's shares are free again within one lease, not after a fixed long timeout.
+    """
+
+    def __init__(self, services: Services, share_ids: Sequence[int], owner: str, seconds: float) -> None:
+        self._services = services
+        self._ids = list(share_ids)
+        self.owner = owner
+        self._seconds = seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="claimbot-lease", daemon=True)
+
+    def __enter__(self) -> Lease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self._seconds)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._seconds / 3):
+            try:
+                self.renew()
+            except Exception:  # a blip: the next beat tries again, the lease has slack for it
+                logger.warning("could not renew the lease of shares %s", self._ids, exc_info=True)
+
+    def renew(self) -> bool:
+        """Extend the lease now; False if another worker holds any of the shares (ours ran out)."""
+        with self._services.transaction() as session:
+            held = repository.renew_lease(session, self._ids, owner=self.owner, lease_seconds=self._seconds)
+        return held == len(self._ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,38 +165,157 @@ class ShareOutcome:
     failure: Failure | None
 
 
-def summarise_share(services: Services, share_id: int, url: str) -> ShareOutcome:
-    """Ingest one link and mark its Share; a failure is kept with the reason the user saw."""
+def summarise_share(
+    services: Services, share_id: int, url: str, policy: JobPolicy | None = None
+) -> ShareOutcome:
+    """Ingest one link, mark its Share read and its reply owed; a failure is kept with the user's reason.
+
+    A lost database connection is not the link's fault: it propagates (after retries) and leaves the
+    share unread, to be retried, instead of telling the user "something went wrong".
+    """
+    policy = policy or policy_for(services.settings)
     try:
-        result = ingest_url(services, url)
+        card, article_id = _ingest(services, url, policy)
     except Exception as exc:
+        if is_transient_db_error(exc):
+            raise
         reason = reason_of(exc)
         if isinstance(exc, USER_ERRORS):
             logger.info("share %s (%s) failed: %s", share_id, url, reason)
         else:
             logger.exception("share %s (%s) failed unexpectedly", share_id, url)
-        with services.transaction() as session:
-            stored = reason if isinstance(exc, USER_ERRORS) else f"internal error: {type(exc).__name__}"
-            repository.fail_share(session, repository.get_share(session, share_id), stored)
+        stored = reason if isinstance(exc, USER_ERRORS) else f"{INTERNAL_ERROR_PREFIX}{type(exc).__name__}"
+
+        def mark_failed() -> None:
+            with services.transaction() as session:
+                share = repository.get_share(session, share_id)
+                repository.fail_share(session, share, stored)
+                repository.await_reply(session, share)
+
+        with_db_retry(services, mark_failed, policy.db_attempts)
         return ShareOutcome(share_id, None, Failure(url, reason))
-    with services.transaction() as session:
-        share = repository.get_share(session, share_id)
-        repository.complete_share(session, share, repository.get_article(session, result.article_id))
-    return ShareOutcome(share_id, result.card, None)
+
+    def mark_done() -> None:
+        with services.transaction() as session:
+            share = repository.get_share(session, share_id)
+            repository.complete_share(session, share, repository.get_article(session, article_id))
+            repository.await_reply(session, share)
+
+    with_db_retry(services, mark_done, policy.db_attempts)
+    return ShareOutcome(share_id, card, None)
 
 
-def process_shares(services: Services, clients: SlackClients, share_ids: Sequence[int]) -> str | None:
-    """Summarise the shares of one message and post one threaded reply; returns the reply's ts."""
+def _ingest(services: Services, url: str, policy: JobPolicy) -> tuple[ArticleCard, int]:
+    """bot.pipeline.ingest_url, with the page read once and only the database work retried."""
+
+    def known() -> tuple[ArticleCard, int] | None:
+        with services.transaction() as session:
+            article = stored_article_for(session, url)
+            return (card_from_stored(session, article), article.id) if article is not None else None
+
+    found = with_db_retry(services, known, policy.db_attempts)
+    if found is not None:
+        return found
+    article = read_url(url, services.settings)
+    ingested = with_db_retry(services, lambda: ingest_article(services, article, url), policy.db_attempts)
+    return ingested.card, ingested.article_id
+
+
+def shown_reason(error: str | None) -> str:
+    """What the user reads for a stored failure: internal details stay in the log and the table."""
+    if not error or error.startswith(INTERNAL_ERROR_PREFIX):
+        return reason_of(RuntimeError())
+    return error
+
+
+def reply_outcomes(services: Services, share_ids: Sequence[int]) -> list[ShareOutcome]:
+    """The reply's content from what is stored, so a retried reply shows what the first attempt would."""
     with services.transaction() as session:
-        shares = repository.claim_shares(session, share_ids)
-        work = [(s.id, s.url, s.team, s.channel, s.message_ts, s.thread_ts) for s in shares]
+        outcomes = []
+        for share in repository.get_shares(session, share_ids):
+            if share.article_id is not None and share.status == "done":
+                article = repository.get_article(session, share.article_id)
+                outcomes.append(ShareOutcome(share.id, card_from_stored(session, article), None))
+            else:
+                outcomes.append(ShareOutcome(share.id, None, Failure(share.url, shown_reason(share.error))))
+        return outcomes
+
+
+def is_transient_slack_error(exc: Exception) -> bool:
+    """Slack busy, down or unreachable: the same reply may well go through later."""
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        return status == 429 or status >= 500 or exc.response.get("error") in TRANSIENT_SLACK_ERRORS
+    return not isinstance(exc, NoInstallation)  # connection refused or dropped, timeouts, our own bugs
+
+
+def describe_slack_error(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        error = exc.response.get("error") or "unknown error"
+        return f"Slack answered {error}" + (f" (HTTP {status})" if status != 200 else "")
+    if isinstance(exc, NoInstallation):
+        return "the app is not installed in this workspace any more"
+    return f"Slack could not be reached ({type(exc).__name__})"
+
+
+def process_shares(
+    services: Services, clients: SlackClients, share_ids: Sequence[int], *, policy: JobPolicy | None = None
+) -> str | None:
+    """Read the unread links of one message and post its one threaded reply; returns the reply's ts.
+
+    Runs again on the same ids are harmless: only the lease holder works, read links are not read
+    again, and a posted reply is never posted twice.
+    """
+    policy = policy or policy_for(services.settings)
+    owner = new_owner()
+    with services.transaction() as session:
+        shares = repository.claim_shares(session, share_ids, owner=owner, lease_seconds=policy.lease_seconds)
+        work = [(s.id, s.url, s.status, s.team, s.channel, s.message_ts, s.thread_ts) for s in shares]
     if not work:
-        logger.info("shares %s already handled", list(share_ids))
+        logger.info("shares %s already handled or in other hands", list(share_ids))
         return None
-    _, _, team, channel, message_ts, thread_ts = work[0]
-    client = clients.client(team)
-    add_reaction(client, channel, message_ts, slack_limits.WORKING_REACTION)
-    outcomes = [summarise_share(services, share_id, url) for share_id, url, *_ in work]
+    ids = [w[0] for w in work]
+    _, _, _, team, channel, message_ts, thread_ts = work[0]
+    with Lease(services, ids, owner, policy.lease_seconds) as lease:
+        try:
+            client = clients.client(team)
+        except NoInstallation as exc:
+            _reply_failed(services, ids, owner, exc, policy)
+            return None
+        unread = [(share_id, url) for share_id, url, status, *_ in work if status == "pending"]
+        if unread:
+            add_reaction(client, channel, message_ts, slack_limits.WORKING_REACTION)
+        try:
+            for share_id, url in unread:
+                summarise_share(services, share_id, url, policy)
+            if not lease.renew():  # our lease ran out and someone else took over: theirs to post
+                logger.warning("lost the lease of shares %s before replying; leaving them to the holder", ids)
+                return None
+            reply_ts = _post_reply(services, client, ids, channel, thread_ts or message_ts)
+        except Exception as exc:
+            if is_transient_db_error(exc):
+                raise  # the database is away: the shares stay as they were, the sweep retries them
+            _reply_failed(services, ids, owner, exc, policy)
+            return None
+        finally:
+            if unread:
+                remove_reaction(client, channel, message_ts, slack_limits.WORKING_REACTION)
+
+        def posted() -> None:
+            with services.transaction() as session:
+                repository.reply_posted(session, ids, reply_ts=reply_ts, permalink=None)
+
+        # Recorded before anything else can fail: a reply Slack has must not be posted again.
+        with_db_retry(services, posted, policy.db_attempts + 2)
+    _record_permalink(services, client, ids, channel, reply_ts)
+    return reply_ts
+
+
+def _post_reply(
+    services: Services, client: WebClient, share_ids: Sequence[int], channel: str, thread_ts: str
+) -> str:
+    outcomes = reply_outcomes(services, share_ids)
     cards = [o.card for o in outcomes if o.card is not None]
     failures = [o.failure for o in outcomes if o.failure is not None]
     settings = services.settings
@@ -66,27 +323,61 @@ def process_shares(services: Services, clients: SlackClients, share_ids: Sequenc
         [card_text(c, settings.summary_max_claims) for c in cards]
         + [f"I couldn't read {f.url}: {f.reason}" for f in failures]
     )
-    try:
-        reply_ts = post_message(
-            client,
-            channel,
-            text=summary_fallback(cards, failures),
-            blocks=summary_blocks(
-                cards,
-                failures,
-                max_articles=settings.summary_max_articles,
-                max_claims=settings.summary_max_claims,
-            ),
-            thread_ts=thread_ts or message_ts,
-            metadata={
-                "event_type": "claimbot_summary",
-                "event_payload": {"share_ids": [o.share_id for o in outcomes]},
-            },
-            plain=plain,
-        )
-    finally:
-        remove_reaction(client, channel, message_ts, slack_limits.WORKING_REACTION)
-    link = permalink(client, channel, reply_ts)
+    return post_message(
+        client,
+        channel,
+        text=summary_fallback(cards, failures),
+        blocks=summary_blocks(
+            cards,
+            failures,
+            max_articles=settings.summary_max_articles,
+            max_claims=settings.summary_max_claims,
+        ),
+        thread_ts=thread_ts,
+        metadata={
+            "event_type": "claimbot_summary",
+            "event_payload": {"share_ids": [o.share_id for o in outcomes]},
+        },
+        plain=plain,
+    )
+
+
+def _reply_failed(
+    services: Services, share_ids: Sequence[int], owner: str, exc: Exception, policy: JobPolicy
+) -> None:
+    """Keep the reply owed with a backoff, or give up on it for good (the shares become failed)."""
+    reason = describe_slack_error(exc)
     with services.transaction() as session:
-        repository.set_share_reply(session, [o.share_id for o in outcomes], reply_ts=reply_ts, permalink=link)
-    return reply_ts
+        attempts = max((s.reply_attempts for s in repository.get_shares(session, share_ids)), default=0)
+        retry = is_transient_slack_error(exc) and attempts + 1 < policy.max_reply_attempts
+        retry_at = utcnow() + dt.timedelta(seconds=policy.reply_delay(attempts + 1)) if retry else None
+        repository.reply_failed(session, share_ids, owner=owner, error=reason, retry_at=retry_at)
+    if retry_at is not None:
+        logger.warning(
+            "reply for shares %s not posted (%s); attempt %d, retrying at %s",
+            share_ids,
+            reason,
+            attempts + 1,
+            retry_at.isoformat(timespec="seconds"),
+        )
+    else:
+        logger.error(
+            "reply for shares %s given up after %d attempt(s): %s",
+            share_ids,
+            attempts + 1,
+            reason,
+            exc_info=not isinstance(exc, SlackApiError | NoInstallation),
+        )
+
+
+def _record_permalink(
+    services: Services, client: WebClient, share_ids: Sequence[int], channel: str, reply_ts: str
+) -> None:
+    """Best effort: search results link to the reply; a reply without a permalink is still a reply."""
+    try:
+        link = permalink(client, channel, reply_ts)
+        if link is not None:
+            with services.transaction() as session:
+                repository.set_share_reply(session, share_ids, reply_ts=reply_ts, permalink=link)
+    except Exception:
+        logger.warning("could not record the permalink of reply %s", reply_ts, exc_info=True)

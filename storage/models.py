@@ -33,6 +33,7 @@ NAMING_CONVENTION = {
 }
 
 SHARE_STATUSES = ("pending", "done", "failed")
+REPLY_STATUSES = ("pending", "posted", "failed")
 SOURCE_KINDS = ("person", "organization", "unnamed")
 CLAIM_KINDS = ("direct", "indirect", "according_to", "continuation")
 
@@ -82,6 +83,8 @@ class Share(Base):
         _one_of("status", SHARE_STATUSES, "status"),
         sa.Index("ix_share_status_id", "status", "id"),
         sa.Index("ix_share_team_created_at", "team", "created_at"),
+        _one_of("reply_status", REPLY_STATUSES, "reply_status"),
+        sa.Index("ix_share_reply_status_next_attempt_at", "reply_status", "next_attempt_at"),
     )
 
     id: Mapped[intpk]
@@ -102,7 +105,18 @@ class Share(Base):
     permalink: Mapped[str | None] = mapped_column(sa.String(1024))
     """Link to our threaded reply, for search results."""
     claimed_at: Mapped[dt.datetime | None]
-    """When a worker took the share; a pending share claimed long ago belonged to a worker that died."""
+    """When a worker last took the share."""
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    """The job holding the share's lease: only it may post the reply."""
+    lease_until: Mapped[dt.datetime | None]
+    """Renewed by the holder while it works; once past, the holder is presumed dead and others may take it."""
+    reply_status: Mapped[str | None] = mapped_column(sa.String(16))
+    """None until the link is read; then pending (reply owed), posted, or failed (given up, see error)."""
+    reply_attempts: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    next_attempt_at: Mapped[dt.datetime | None]
+    """When a reply Slack refused for now may be tried again (backoff)."""
+    reply_error: Mapped[str | None] = mapped_column(sa.Text)
+    """Why the last attempt to post the reply failed."""
     created_at: Mapped[created_now]
 
     article: Mapped[Article | None] = relationship()

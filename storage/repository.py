@@ -34,20 +34,27 @@ from storage.types import utcnow
 __all__ = [
     "SharedArticle",
     "article_claims",
+    "await_reply",
     "channel_settings",
     "claim_digest",
     "claim_shares",
     "complete_share",
     "digest_subscriptions",
     "fail_share",
+    "failed_shares",
     "find_article",
     "get_article",
     "get_share",
+    "get_shares",
     "mark_digest_posted",
     "pending_shares",
     "recent_articles",
     "record_share",
+    "release_shares",
     "remember_event",
+    "renew_lease",
+    "reply_failed",
+    "reply_posted",
     "resumable_shares",
     "set_digest",
     "set_share_reply",
@@ -361,6 +368,11 @@ def get_share(session: Session, share_id: int) -> Share:
     return share
 
 
+def get_shares(session: Session, share_ids: Sequence[int]) -> list[Share]:
+    """Shares by id, in id order (the order of a message's links); missing ids are left out."""
+    return list(session.scalars(sa.select(Share).where(Share.id.in_(list(share_ids))).order_by(Share.id)))
+
+
 def get_article(session: Session, article_id: int) -> Article:
     article = session.get(Article, article_id)
     if article is None:
@@ -368,42 +380,154 @@ def get_article(session: Session, article_id: int) -> Article:
     return article
 
 
-def claim_shares(
-    session: Session, share_ids: Sequence[int], *, stale_after_seconds: int = 600
-) -> list[Share]:
-    """Take pending shares for processing: only one worker gets each, so a job delivered twice posts once.
+def _free(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Nobody holds the share: never claimed, released, or its holder stopped renewing (presumed dead)."""
+    return sa.or_(Share.lease_until.is_(None), Share.lease_until < now)
 
-    A claim older than `stale_after_seconds` belonged to a worker that died; it can be taken again.
-    One UPDATE decides: on PostgreSQL a concurrent claimer waits for the row and then finds it taken.
+
+def _workable(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Unread, or read with a reply owed whose backoff has run out."""
+    reply_due = sa.and_(
+        Share.reply_status == "pending",
+        sa.or_(Share.next_attempt_at.is_(None), Share.next_attempt_at <= now),
+    )
+    return sa.or_(Share.status == "pending", reply_due)
+
+
+def claim_shares(
+    session: Session,
+    share_ids: Sequence[int],
+    *,
+    owner: str,
+    lease_seconds: float = 60,
+    now: dt.datetime | None = None,
+) -> list[Share]:
+    """Lease the workable shares among `share_ids` to `owner`: one holder at a time, so a job delivered
+    twice, or resumed while its first run still works, posts once.
+
+    The holder renews the lease while it works (`renew_lease`); a lease that ran out belonged to a worker
+    that died and can be taken. One UPDATE decides: on PostgreSQL a concurrent claimer waits for the row
+    and then finds it leased; on SQLite writers are serialised by BEGIN IMMEDIATE.
     """
     if not share_ids:
         return []
-    now = utcnow()
-    stale = now - dt.timedelta(seconds=stale_after_seconds)
+    now = now or utcnow()
     claimed = session.scalars(
         sa.update(Share)
-        .where(
-            Share.id.in_(list(share_ids)),
-            Share.status == "pending",
-            sa.or_(Share.claimed_at.is_(None), Share.claimed_at < stale),
-        )
-        .values(claimed_at=now)
+        .where(Share.id.in_(list(share_ids)), _workable(now), _free(now))
+        .values(claimed_at=now, claimed_by=owner, lease_until=now + dt.timedelta(seconds=lease_seconds))
         .returning(Share.id)
     ).all()
     if not claimed:
         return []
-    return list(session.scalars(sa.select(Share).where(Share.id.in_(claimed)).order_by(Share.id)))
+    return list(
+        session.scalars(
+            sa.select(Share)
+            .where(Share.id.in_(claimed))
+            .order_by(Share.id)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
-def resumable_shares(session: Session, *, stale_after_seconds: int = 600) -> list[Share]:
-    """Pending shares nobody is working on: never claimed, or claimed by a worker that died long ago."""
-    stale = utcnow() - dt.timedelta(seconds=stale_after_seconds)
+def renew_lease(session: Session, share_ids: Sequence[int], *, owner: str, lease_seconds: float) -> int:
+    """Extend `owner`'s leases; returns how many it still holds (fewer: another worker took over)."""
+    if not share_ids:
+        return 0
+    result = session.execute(
+        sa.update(Share)
+        .where(Share.id.in_(list(share_ids)), Share.claimed_by == owner, Share.lease_until.is_not(None))
+        .values(lease_until=utcnow() + dt.timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def release_shares(session: Session, share_ids: Sequence[int], *, owner: str) -> None:
+    """Give the leases back so the shares are at once workable again (when their backoff allows)."""
+    if share_ids:
+        session.execute(
+            sa.update(Share)
+            .where(Share.id.in_(list(share_ids)), Share.claimed_by == owner)
+            .values(claimed_by=None, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def resumable_shares(
+    session: Session, *, now: dt.datetime | None = None, unclaimed_grace_seconds: float = 0
+) -> list[Share]:
+    """Shares with work left that nobody holds: unread, or owed a reply that is due.
+
+    A share never claimed is skipped until it is `unclaimed_grace_seconds` old: a periodic sweep should
+    not race the job intake queued for it a moment ago (at start-up, pass 0).
+    """
+    now = now or utcnow()
+    fresh = now - dt.timedelta(seconds=unclaimed_grace_seconds)
     stmt = (
         sa.select(Share)
-        .where(Share.status == "pending", sa.or_(Share.claimed_at.is_(None), Share.claimed_at < stale))
+        .where(_workable(now), _free(now), sa.or_(Share.claimed_at.is_not(None), Share.created_at <= fresh))
         .order_by(Share.id)
     )
     return list(session.scalars(stmt))
+
+
+def await_reply(session: Session, share: Share) -> None:
+    """The link is read (done or failed): its reply is owed from now on, whatever happens to this worker."""
+    if share.reply_status is None:
+        share.reply_status = "pending"
+        session.flush()
+
+
+def reply_posted(session: Session, share_ids: Sequence[int], *, reply_ts: str, permalink: str | None) -> None:
+    """The reply is in Slack: remember it and let the shares go for good."""
+    if share_ids:
+        session.execute(
+            sa.update(Share)
+            .where(Share.id.in_(list(share_ids)))
+            .values(
+                reply_ts=reply_ts,
+                permalink=permalink,
+                reply_status="posted",
+                reply_error=None,
+                next_attempt_at=None,
+                claimed_by=None,
+                lease_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+def reply_failed(
+    session: Session,
+    share_ids: Sequence[int],
+    *,
+    owner: str,
+    error: str,
+    retry_at: dt.datetime | None,
+) -> None:
+    """Count a failed attempt at the reply: try again at `retry_at`, or (None) give up and fail the shares."""
+    for share in session.scalars(sa.select(Share).where(Share.id.in_(list(share_ids)))):
+        share.reply_attempts += 1
+        share.reply_error = error[:MAX_ERROR_CHARS]
+        share.next_attempt_at = retry_at
+        if share.claimed_by == owner:
+            share.claimed_by, share.lease_until = None, None
+        if retry_at is None:
+            share.reply_status = "failed"
+            share.status = "failed"
+            share.error = (share.error or f"the summary could not be posted: {error}")[:MAX_ERROR_CHARS]
+    session.flush()
+
+
+def failed_shares(
+    session: Session, team: str, limit: int = 5, *, include_private: bool = False
+) -> list[Share]:
+    """The team's most recent links that failed for good (App Home's "Links I couldn't read")."""
+    stmt = sa.select(Share).where(Share.team == team, Share.status == "failed")
+    if not include_private:
+        stmt = stmt.where(Share.channel_private.is_(False))
+    return list(session.scalars(stmt.order_by(Share.created_at.desc(), Share.id.desc()).limit(limit)))
 
 
 def set_share_reply(

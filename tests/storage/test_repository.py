@@ -194,26 +194,79 @@ def test_claim_shares_once_and_resume_stale_claims(session: Session) -> None:
     a, _ = repo.record_share(session, team="T1", channel="C1", message_ts="1.1", url="https://x.example/a")
     b, _ = repo.record_share(session, team="T1", channel="C1", message_ts="1.1", url="https://x.example/b")
     assert [s.id for s in repo.resumable_shares(session)] == [a.id, b.id]  # never claimed: resume at start
+    assert repo.resumable_shares(session, unclaimed_grace_seconds=60) == []  # intake's own job comes first
 
-    assert [s.id for s in repo.claim_shares(session, [a.id, b.id])] == [a.id, b.id]
-    assert repo.claim_shares(session, [a.id, b.id]) == []  # a second delivery of the job gets nothing
+    claimed = repo.claim_shares(session, [a.id, b.id], owner="w1", lease_seconds=60)
+    assert [s.id for s in claimed] == [a.id, b.id]
+    assert {s.claimed_by for s in claimed} == {"w1"}
+    assert (
+        repo.claim_shares(session, [a.id, b.id], owner="w2") == []
+    )  # a second delivery of the job gets nothing
     assert repo.resumable_shares(session) == []  # a worker has them
+    assert repo.renew_lease(session, [a.id, b.id], owner="w1", lease_seconds=60) == 2
 
-    a.claimed_at = dt.datetime.now(UTC) - dt.timedelta(hours=1)  # that worker died long ago
+    a.lease_until = dt.datetime.now(UTC) - dt.timedelta(seconds=1)  # w1 stopped renewing: it died
     session.flush()
-    assert [s.id for s in repo.resumable_shares(session, stale_after_seconds=600)] == [a.id]
-    assert [s.id for s in repo.claim_shares(session, [a.id, b.id], stale_after_seconds=600)] == [a.id]
+    assert [s.id for s in repo.resumable_shares(session)] == [a.id]
+    assert [s.id for s in repo.claim_shares(session, [a.id, b.id], owner="w2")] == [a.id]
+    assert repo.renew_lease(session, [a.id, b.id], owner="w1", lease_seconds=60) == 1  # w1 learns it lost a
 
     stored, _ = repo.store_article(session, new_article(), [claim("x")])
     repo.complete_share(session, repo.get_share(session, a.id), repo.get_article(session, stored.id))
     repo.set_share_reply(session, [a.id, b.id], reply_ts="9.9", permalink="https://acme.slack.com/p99")
     session.expire_all()
     assert (a.reply_ts, b.permalink) == ("9.9", "https://acme.slack.com/p99")
-    b.claimed_at = dt.datetime.now(UTC) - dt.timedelta(hours=1)
-    session.flush()
-    assert repo.claim_shares(session, [a.id]) == []  # done shares are never taken again
+    repo.release_shares(session, [a.id, b.id], owner="w2")
+    assert repo.claim_shares(session, [a.id], owner="w3") == []  # done shares are never taken again
     with pytest.raises(LookupError):
         repo.get_share(session, 10**9)
+
+
+def test_an_owed_reply_is_retried_after_its_backoff_and_given_up_for_good(session: Session) -> None:
+    share, _ = repo.record_share(
+        session, team="T1", channel="C1", message_ts="2.1", url="https://x.example/r"
+    )
+    repo.claim_shares(session, [share.id], owner="w1")
+    repo.fail_share(session, share, "HTTP 404")
+    repo.await_reply(session, share)
+    now = dt.datetime.now(UTC)
+    repo.reply_failed(
+        session,
+        [share.id],
+        owner="w1",
+        error="Slack answered internal_error",
+        retry_at=now + dt.timedelta(seconds=30),
+    )
+    session.expire_all()
+    assert (share.reply_status, share.reply_attempts, share.claimed_by) == ("pending", 1, None)
+    assert repo.resumable_shares(session) == []  # backing off
+    assert repo.claim_shares(session, [share.id], owner="w2") == []
+    later = now + dt.timedelta(seconds=31)
+    assert [s.id for s in repo.resumable_shares(session, now=later)] == [share.id]
+    assert [s.id for s in repo.claim_shares(session, [share.id], owner="w2", now=later)] == [share.id]
+
+    repo.reply_failed(
+        session, [share.id], owner="w2", error="Slack answered channel_not_found", retry_at=None
+    )
+    session.expire_all()
+    assert (share.status, share.reply_status, share.reply_attempts) == ("failed", "failed", 2)
+    assert share.error == "HTTP 404" and share.reply_error == "Slack answered channel_not_found"
+    assert repo.resumable_shares(session, now=later + dt.timedelta(days=1)) == []
+    assert [s.id for s in repo.failed_shares(session, "T1")] == [share.id]
+    assert repo.failed_shares(session, "T2") == []
+
+
+def test_failed_shares_of_private_channels_stay_private(session: Session) -> None:
+    public, _ = repo.record_share(
+        session, team="T9", channel="C1", message_ts="3.1", url="https://x.example/p"
+    )
+    private, _ = repo.record_share(
+        session, team="T9", channel="G1", message_ts="3.2", url="https://x.example/q", channel_private=True
+    )
+    for share in (public, private):
+        repo.fail_share(session, share, "HTTP 500")
+    assert [s.id for s in repo.failed_shares(session, "T9")] == [public.id]
+    assert {s.id for s in repo.failed_shares(session, "T9", include_private=True)} == {public.id, private.id}
 
 
 def test_set_watch(session: Session) -> None:
