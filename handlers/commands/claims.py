@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from logging import Logger
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Respond
@@ -18,6 +18,8 @@ from storage.search import QueryError
 if TYPE_CHECKING:
     from bot.app import AppDeps
 
+logger = logging.getLogger(__name__)  # see handlers/events/guard.py for why not Bolt's listener logger
+
 # A search query is a few words and filters; Slack allows ~4,000 characters of command text. Anything longer
 # is refused before it reaches the parser or SQL (whose work grows with the number of terms).
 MAX_QUERY_CHARS = 500
@@ -31,18 +33,19 @@ def _short(text: str, limit: int = 200) -> str:
 
 
 def make_claims_command(deps: AppDeps) -> Callable[..., None]:
-    def run_claims(body: dict[str, Any], respond: Respond, client: WebClient, logger: Logger) -> None:
+    def run_claims(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         """Any text gets an ephemeral answer: results, usage, or a one-line warning; never silence."""
         try:
-            _run(body, respond, client, logger)
+            _run(body, respond, client)
         except Exception:
             # A lazy listener's exception reaches no one: the user would wait for an answer forever.
             logger.exception("/claims failed for %r", _short(str(body.get("text"))))
             respond(text=FAILED, response_type="ephemeral")
 
-    def _run(body: dict[str, Any], respond: Respond, client: WebClient, logger: Logger) -> None:
+    def _run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         raw = body.get("text")
-        text = raw.strip() if isinstance(raw, str) else ""
+        # Control characters mean nothing in a search, and PostgreSQL refuses NUL in any string.
+        text = "".join(ch if ch.isprintable() else " " for ch in raw).strip() if isinstance(raw, str) else ""
         team, channel, user = (str(body.get(key) or "") for key in ("team_id", "channel_id", "user_id"))
         if len(text) > MAX_QUERY_CHARS:
             logger.info("/claims query of %d characters refused", len(text))

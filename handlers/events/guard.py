@@ -6,11 +6,15 @@ with Bolt's 404 ("unhandled request") or a 500 would only bring it back. Nothing
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
-from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack, BoltResponse
+
+# A module logger, not Bolt's per-listener one: Bolt names those "claimbot:<function>", outside the "bot" and
+# "handlers" loggers that `claimbot run`/`serve` configure, so their INFO lines would be lost.
+logger = logging.getLogger(__name__)
 
 
 def text_field(data: Mapping[str, Any], key: str) -> str | None:
@@ -19,7 +23,7 @@ def text_field(data: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def malformed_event_guard(body: dict[str, Any], next: Callable[[], BoltResponse], logger: Logger) -> Any:
+def malformed_event_guard(body: dict[str, Any], next: Callable[[], BoltResponse]) -> Any:
     """Global middleware: an ``event_callback`` without a usable ``event`` never reaches a listener."""
     if isinstance(body, dict) and body.get("type") == "event_callback":
         event = body.get("event")
@@ -33,7 +37,7 @@ def malformed_event_guard(body: dict[str, Any], next: Callable[[], BoltResponse]
     return next()
 
 
-def ignore_other_events(ack: Ack, event: dict[str, Any], logger: Logger) -> None:
+def ignore_other_events(ack: Ack, event: dict[str, Any]) -> None:
     """Catch-all, registered last: an event type we have no listener for is acked, logged and dropped."""
     ack()
     logger.info("ignoring event of type %r: no listener for it", event.get("type"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from logging import Logger
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
@@ -15,11 +15,11 @@ from handlers.events.guard import text_field
 if TYPE_CHECKING:
     from bot.app import AppDeps
 
+logger = logging.getLogger(__name__)  # see handlers/events/guard.py for why not Bolt's listener logger
+
 
 def make_home_handler(deps: AppDeps) -> Callable[..., None]:
-    def handle_home_opened(
-        event: dict[str, Any], context: BoltContext, client: WebClient, logger: Logger
-    ) -> None:
+    def handle_home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
         user = text_field(event, "user")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from logging import Logger
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
@@ -18,10 +18,12 @@ from handlers.events.guard import text_field
 if TYPE_CHECKING:
     from bot.app import AppDeps
 
+logger = logging.getLogger(__name__)  # see handlers/events/guard.py for why not Bolt's listener logger
+
 
 def make_mention_handler(deps: AppDeps) -> Callable[..., None]:
     def handle_mention(
-        event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient, logger: Logger
+        event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         ts, channel = text_field(event, "ts"), text_field(event, "channel")
         if channel is None or ts is None:

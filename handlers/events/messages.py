@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from logging import Logger
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
@@ -17,23 +17,23 @@ from handlers.events.guard import text_field
 if TYPE_CHECKING:
     from bot.app import AppDeps
 
+logger = logging.getLogger(__name__)  # see handlers/events/guard.py for why not Bolt's listener logger
+
 # Subtypes that are still a person sharing something; every other subtype (joins, bot posts, deletions,
 # topic changes...) is ignored.
 PERSON_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
 
-def shared_links(
-    event: dict[str, Any], deny_domains: list[str], logger: Logger | None = None
-) -> tuple[dict[str, Any], list[str]] | None:
+def shared_links(event: dict[str, Any], deny_domains: list[str]) -> tuple[dict[str, Any], list[str]] | None:
     """The message and the links to summarise, or None when the event is not a person sharing links."""
     subtype = event.get("subtype")
     if subtype == "message_changed":
         message = event.get("message")
         if not isinstance(message, dict):
-            _log(logger, "ignoring message_changed without a message object")
+            logger.info("ignoring message_changed without a message object")
             return None
         if message.get("bot_id") or message.get("subtype") not in PERSON_SUBTYPES:
-            _log(logger, "ignoring an edit of a message that is not a person's")
+            logger.info("ignoring an edit of a message that is not a person's")
             return None
         previous = event.get("previous_message")
         previous = previous if isinstance(previous, dict) else {}
@@ -43,24 +43,26 @@ def shared_links(
         )
         return message, links
     if subtype not in PERSON_SUBTYPES:
-        _log(logger, "ignoring message of subtype %r", subtype)
+        logger.info("ignoring message of subtype %r", subtype)
         return None
     if event.get("bot_id"):
-        _log(logger, "ignoring a bot's message")
+        logger.info("ignoring a bot's message")
         return None
-    return event, article_links(event.get("text"), event.get("blocks"), deny_domains)
-
-
-def _log(logger: Logger | None, message: str, *args: object) -> None:
-    if logger is not None:
-        logger.info(message, *args)
+    text, blocks = event.get("text"), event.get("blocks")
+    if not isinstance(text, str) and not blocks:
+        logger.info("ignoring message %s without text or blocks", event.get("ts"))
+        return None
+    if blocks is not None and not (isinstance(blocks, list) and all(isinstance(b, dict) for b in blocks)):
+        logger.info("message %s has blocks of an unexpected shape; reading its text only", event.get("ts"))
+        blocks = None
+    return event, article_links(text, blocks, deny_domains)
 
 
 def make_message_handler(deps: AppDeps) -> Callable[..., None]:
     def handle_message(
-        event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient, logger: Logger
+        event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
-        found = shared_links(event, deps.services.settings.deny_domains, logger)
+        found = shared_links(event, deps.services.settings.deny_domains)
         if found is None:
             return
         message, links = found
