@@ -61,6 +61,15 @@ class Settings(BaseSettings):
     workers: int = 2
     digest_interval_seconds: int = 300
 
+    # Share jobs: a claim is a lease renewed while the job works; an owed reply is retried with backoff
+    share_lease_seconds: float = 60.0
+    share_reply_retry_base_seconds: float = 10.0
+    share_reply_retry_max_seconds: float = 600.0
+    share_max_reply_attempts: int = 10
+    share_db_attempts: int = 3
+    resume_interval_seconds: float = 15.0
+    resume_grace_seconds: float = 60.0
+
     # Who "owns" claims ingested from the command line
     cli_team: str = "local"
     cli_channel: str = "cli"

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.app import AppDeps, build_deps, create_app
 from bot.config import Settings
-from bot.queue import CeleryQueue, JobQueue, resume_pending
+from bot.queue import CeleryQueue, JobQueue, ResumeLoop, resume_pending
 from bot.scheduler import Clock, DigestScheduler, slack_poster, utc_now
 from bot.services import Services
 
@@ -23,10 +23,13 @@ class Runtime:
     deps: AppDeps
     app: App
     scheduler: DigestScheduler | None
+    resume: ResumeLoop | None = None
 
     def close(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop()
+        if self.resume is not None:
+            self.resume.stop()
         self.deps.queue.close()
         self.services.close()
 
@@ -40,7 +43,8 @@ def build_runtime(
     run_scheduler: bool | None = None,
     services: Services | None = None,
 ) -> Runtime:
-    """With a broker URL, jobs go to Celery and Celery beat owns the digest clock; else both run here."""
+    """With a broker URL, jobs go to Celery and Celery beat owns the digest clock and the resume sweep;
+    else all three run here."""
     services = services or Services.create(settings)
     queue: JobQueue | None = None
     if settings.broker_url:
@@ -55,4 +59,12 @@ def build_runtime(
             services, slack_poster(deps.clients), interval=settings.digest_interval_seconds, clock=clock
         ).start()
     resume_pending(services, deps.queue)
-    return Runtime(services=services, deps=deps, app=app, scheduler=scheduler)
+    resume = None
+    if not settings.broker_url:
+        resume = ResumeLoop(
+            services,
+            deps.queue,
+            interval=settings.resume_interval_seconds,
+            unclaimed_grace_seconds=settings.resume_grace_seconds,
+        ).start()
+    return Runtime(services=services, deps=deps, app=app, scheduler=scheduler, resume=resume)

@@ -30,7 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TypeVar
 
 from slack_sdk import WebClient
@@ -66,29 +66,30 @@ TRANSIENT_SLACK_ERRORS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class JobPolicy:
-    """How long a claim lasts without a heartbeat, and how a reply Slack refused is retried."""
+    """How long a claim lasts without a heartbeat, and how a reply Slack refused is retried.
 
-    lease_seconds: float = 60.0
-    reply_retry_base_seconds: float = 10.0
-    reply_retry_max_seconds: float = 600.0
-    max_reply_attempts: int = 10  # with the defaults, about 45 minutes of Slack being away
-    db_attempts: int = 3
+    Built from Settings (``share_*``); with the defaults, an owed reply is tried for about 45 minutes.
+    """
+
+    lease_seconds: float
+    reply_retry_base_seconds: float
+    reply_retry_max_seconds: float
+    max_reply_attempts: int
+    db_attempts: int
 
     def reply_delay(self, attempts: int) -> float:
         """Exponential backoff after `attempts` failed attempts."""
         return min(self.reply_retry_base_seconds * 2 ** max(attempts - 1, 0), self.reply_retry_max_seconds)
 
 
-DEFAULT_POLICY = JobPolicy()
-
-
 def policy_for(settings: Settings) -> JobPolicy:
-    """Settings' ``share_*`` knobs where bot/config.py has them, else DEFAULT_POLICY (read at call time)."""
-    values = {
-        f.name: getattr(settings, f"share_{f.name}", getattr(DEFAULT_POLICY, f.name))
-        for f in fields(JobPolicy)
-    }
-    return JobPolicy(**values)
+    return JobPolicy(
+        lease_seconds=settings.share_lease_seconds,
+        reply_retry_base_seconds=settings.share_reply_retry_base_seconds,
+        reply_retry_max_seconds=settings.share_reply_retry_max_seconds,
+        max_reply_attempts=settings.share_max_reply_attempts,
+        db_attempts=settings.share_db_attempts,
+    )
 
 
 def is_transient_db_error(exc: BaseException) -> bool:

@@ -60,7 +60,11 @@ def create_celery(settings: Settings) -> Celery:
             "claimbot-digests": {
                 "task": "claimbot.run_digests",
                 "schedule": float(settings.digest_interval_seconds),
-            }
+            },
+            "claimbot-resume": {
+                "task": "claimbot.resume_shares",
+                "schedule": float(settings.resume_interval_seconds),
+            },
         },
     )
     state = _WorkerState(settings)
@@ -79,5 +83,15 @@ def create_celery(settings: Settings) -> Celery:
 
         services, clients = state.get()
         return len(run_due_digests(services, slack_poster(clients), utc_now()))
+
+    @app.task(name="claimbot.resume_shares", shared=False)
+    def resume_shares_task() -> int:
+        """Re-queue shares whose worker died and replies Slack has not taken yet."""
+        from bot.queue import CeleryQueue, resume_pending
+
+        services, _ = state.get()
+        return resume_pending(
+            services, CeleryQueue(app), unclaimed_grace_seconds=settings.resume_grace_seconds
+        )
 
     return app

@@ -2,7 +2,7 @@
 
 Argument: JSON with ``database_url``, ``slack_api_url`` and ``lease_seconds``. Prints the events URL on
 stdout once it serves, then runs until killed. It wires what a runtime runs: the app, the in-process
-queue (resuming left-behind shares at start) and the periodic sweep.
+queue (resuming left-behind shares at start) and the periodic sweep, as build_runtime starts them.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ import logging
 import sys
 import threading
 
-from bot import shares
 from bot.config import Settings
-from bot.queue import ResumeLoop
 from bot.runtime import build_runtime
 from bot.web import serve_in_thread
 from tests.plugins.app import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET
@@ -24,7 +22,6 @@ def main() -> None:
     options = json.loads(sys.argv[1])
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     lease = float(options["lease_seconds"])
-    shares.DEFAULT_POLICY = shares.JobPolicy(lease_seconds=lease)
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=options["database_url"],
@@ -35,9 +32,11 @@ def main() -> None:
         allow_private_urls=True,
         fetch_timeout=60,
         workers=2,
+        share_lease_seconds=lease,
+        resume_interval_seconds=lease / 4,
+        resume_grace_seconds=5,
     )
     runtime = build_runtime(settings, run_scheduler=False)
-    ResumeLoop(runtime.services, runtime.deps.queue, interval=lease / 4, unclaimed_grace_seconds=5).start()
     with serve_in_thread(runtime) as url:
         print(url, flush=True)
         threading.Event().wait()

@@ -28,7 +28,7 @@ from bot.services import Services
 from bot.slack_standin import SlackSender, SlackStandin
 from storage import models
 from storage.types import utcnow
-from tests.faults.helpers import SEED, sweeping, use_policy
+from tests.faults.helpers import FAST, SEED
 from tests.plugins.app import (
     ACME,
     ALICE,
@@ -166,17 +166,14 @@ def test_a_worker_killed_mid_work_is_resumed_on_restart_with_exactly_one_reply(
         services.close()
 
 
-def test_a_slow_live_worker_keeps_its_share_while_the_sweep_runs(
-    slack: SlackHarness, page_server, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.settings(**{**FAST, "resume_interval_seconds": 0.1})
+def test_a_slow_live_worker_keeps_its_share_while_the_sweep_runs(slack: SlackHarness, page_server) -> None:
     """The page takes three leases to answer: the heartbeat keeps the claim, nobody reads it twice."""
-    use_policy(monkeypatch)  # 1 s leases, renewed every 1/3 s
     read_before = len(page_server.requests_to("slow"))
-    with sweeping(slack, interval=0.1):
-        event = slack.share(page_server.url("slow?seconds=2.5"))
-        slack.standin.wait_for("chat.postMessage", where=lambda c: c.ok, timeout=30)
-        time.sleep(1.2)
-        slack.idle()
+    event = slack.share(page_server.url("slow?seconds=2.5"))
+    slack.standin.wait_for("chat.postMessage", where=lambda c: c.ok, timeout=30)
+    time.sleep(1.2)
+    slack.idle()
     assert len(page_server.requests_to("slow")) == read_before + 1
     assert len(slack.replies(NEWS, event["ts"])) == 1
     assert len(slack.standin.calls_to("chat.postMessage")) == 1

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from storage import models
-from tests.faults.helpers import SEED, use_policy
+from tests.faults.helpers import FAST, SEED
 from tests.plugins.app import NEWS, SlackHarness
 from tests.plugins.db import DEFAULT_PG
 
@@ -105,13 +105,12 @@ def test_postgresql_connection_killed_mid_transaction_rolls_back_and_the_share_i
 PAGES = [SEED, "council-flood-defences.html", "northvale-layoffs.html"]
 
 
-@pytest.mark.settings(workers=8)
+@pytest.mark.settings(**FAST, workers=8)
 def test_sqlite_many_concurrent_share_jobs_never_hit_database_is_locked(
-    slack: SlackHarness, page_server, monkeypatch: pytest.MonkeyPatch
+    slack: SlackHarness, page_server
 ) -> None:
     if slack.services.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's single writer lock")
-    use_policy(monkeypatch)  # leases renewed every 1/3 s: more writers at once
     messages = 16
     for i in range(messages):
         slack.share(page_server.url(f"as?file={PAGES[i % 3]}&type=text/html&copy={i}"))

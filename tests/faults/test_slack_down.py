@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from storage import models
-from tests.faults.helpers import SEED, open_home, sweeping, use_policy
+from tests.faults.helpers import FAST, SEED, open_home
 from tests.plugins.app import ALICE, BOB, DESK, NEWS, SlackHarness
 
 
@@ -34,16 +34,15 @@ def wait_until_failed(slack: SlackHarness, timeout: float = 20) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.settings(**FAST)
 def test_slack_answering_503_beyond_the_sdk_retries_gets_the_reply_posted_once_it_recovers(
-    slack: SlackHarness, page_server, monkeypatch: pytest.MonkeyPatch
+    slack: SlackHarness, page_server
 ) -> None:
-    use_policy(monkeypatch)
     slack.standin.fail_next("chat.postMessage", status=503, times=3)
     read_before = len(page_server.requests_to(SEED))
-    with sweeping(slack):
-        event = slack.share(page_server.url(SEED))
-        slack.standin.wait_for("chat.postMessage", where=lambda c: c.ok, timeout=30)
-        slack.idle()
+    event = slack.share(page_server.url(SEED))
+    slack.standin.wait_for("chat.postMessage", where=lambda c: c.ok, timeout=30)
+    slack.idle()
     attempts = slack.standin.calls_to("chat.postMessage")
     assert [c.status for c in attempts] == [503, 503, 503, 200]
     gaps = [b.at - a.at for a, b in itertools.pairwise(attempts)]
@@ -58,31 +57,29 @@ def test_slack_answering_503_beyond_the_sdk_retries_gets_the_reply_posted_once_i
     assert share.reply_ts == attempts[-1].response["ts"] and share.claimed_by is None
 
 
+@pytest.mark.settings(**FAST)
 def test_slack_refusing_connections_keeps_the_reply_until_it_answers(
-    slack: SlackHarness, page_server, monkeypatch: pytest.MonkeyPatch
+    slack: SlackHarness, page_server
 ) -> None:
-    use_policy(monkeypatch)
     # slack_sdk retries a dropped connection twice: 4 drops outlast its retries, the sweep does the rest.
     slack.standin.drop_connection_next("chat.postMessage", times=4)
-    with sweeping(slack):
-        event = slack.share(page_server.url(SEED))
-        slack.standin.wait_for("chat.postMessage", where=lambda c: c.ok, timeout=30)
-        slack.idle()
+    event = slack.share(page_server.url(SEED))
+    slack.standin.wait_for("chat.postMessage", where=lambda c: c.ok, timeout=30)
+    slack.idle()
     assert len(slack.replies(NEWS, event["ts"])) == 1
     assert len([c for c in slack.standin.calls_to("chat.postMessage") if c.ok]) == 1
     share = share_row(slack)
     assert (share.reply_status, share.reply_attempts) == ("posted", 1)
 
 
+@pytest.mark.settings(**FAST)
 def test_a_reply_slack_refuses_for_good_fails_the_share_and_app_home_lists_it(
-    slack: SlackHarness, page_server, monkeypatch: pytest.MonkeyPatch
+    slack: SlackHarness, page_server
 ) -> None:
-    use_policy(monkeypatch)
     slack.standin.fail_next("chat.postMessage", error="channel_not_found")
-    with sweeping(slack):
-        slack.share(page_server.url(SEED))
-        wait_until_failed(slack)
-        slack.idle()
+    slack.share(page_server.url(SEED))
+    wait_until_failed(slack)
+    slack.idle()
     assert len(slack.standin.calls_to("chat.postMessage")) == 1  # not retried: it would never work
     share = share_row(slack)
     assert share.reply_status == "failed" and share.reply_error == "Slack answered channel_not_found"
@@ -92,15 +89,14 @@ def test_a_reply_slack_refuses_for_good_fails_the_share_and_app_home_lists_it(
     assert "channel_not_found" in view and f"<#{NEWS}>" in view
 
 
+@pytest.mark.settings(**FAST)
 def test_slack_down_for_too_long_gives_up_with_the_reason_and_private_failures_stay_private(
-    slack: SlackHarness, page_server, monkeypatch: pytest.MonkeyPatch
+    slack: SlackHarness, page_server
 ) -> None:
-    use_policy(monkeypatch)
     slack.standin.fail_next("chat.postMessage", status=500, times=5)  # exactly the attempts allowed
-    with sweeping(slack):
-        slack.share(page_server.url(SEED), channel=DESK)  # private: App Home must not show it
-        wait_until_failed(slack)
-        slack.idle()
+    slack.share(page_server.url(SEED), channel=DESK)  # private: App Home must not show it
+    wait_until_failed(slack)
+    slack.idle()
     assert [c.status for c in slack.standin.calls_to("chat.postMessage")] == [500] * 5
     share = share_row(slack)
     assert (share.reply_status, share.reply_attempts) == ("failed", 5)
