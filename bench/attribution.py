@@ -2,8 +2,14 @@
 """Attribution benchmark: run extract_claims on PolNeAR train articles and score them with the team's
 reference scorer (/work/shared/eval/score.py, loaded by path so the numbers are identical).
 
-    python bench/attribution.py [--gold FILE] [--limit N] [--offset K] [--pred-out FILE]
-                                [--check [--allow-regression]] [--update-baseline]
+    python bench/attribution.py [POLNEAR_CHECKOUT] [--gold FILE] [--limit N] [--offset K] [--pred-out FILE]
+                                [--check [--allow-regression]] [--update-baseline] [--no-speed]
+
+POLNEAR_CHECKOUT (optional) is a checkout or export of github networkdynamics/PolNeAR: its train part is
+converted on the fly by the team's converter (/work/shared/eval/convert_polnear.py, loaded by path like the
+scorer) instead of reading --gold. Speed: the bare spaCy pipeline (spacy.load of the same model, nothing
+added) and the whole extraction run on the same texts in the same process, interleaved article by article,
+and both words/s are printed with their ratio.
 
 --check fails (exit 1) when precision, recall or F1 fall below the floors pinned in bench/eval_baseline.json
 (the trafilatura eval_gate idea); --update-baseline pins the current numbers and refuses to lower a floor
@@ -23,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
+
+import spacy
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -47,6 +55,29 @@ def load_scorer(path: Path = SCORER) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_converter(path: Path = CONVERTER) -> ModuleType:
+    if not path.is_file():
+        raise SystemExit(f"PolNeAR converter not found at {path} (the shared eval checkout is needed)")
+    spec = importlib.util.spec_from_file_location("claimbot_reference_convert", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def convert_checkout(checkout: Path, out_dir: Path, converter: ModuleType | None = None) -> Path:
+    """Run the team's converter's own main() on a PolNeAR checkout; returns the train jsonl it wrote."""
+    converter = converter or load_converter()
+    saved = sys.argv
+    sys.argv = ["convert_polnear.py", "--polnear", str(checkout), "--out", str(out_dir)]
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            converter.main()
+    finally:
+        sys.argv = saved
+    return out_dir / "polnear-train.jsonl"
 
 
 def sample(articles: list[dict], limit: int | None, offset: int = 0) -> list[dict]:
@@ -110,8 +141,59 @@ def update_baseline(metrics: dict, limit: int | None, allow_regression: bool) ->
     return 0
 
 
+def run(nlp, bare, articles: list[dict]) -> tuple[list[dict], dict]:
+    """Predictions for ``articles``, and the timing of the whole extraction against the bare pipeline.
+
+    Both run on every text, interleaved (bare first, then the extraction) in this one process, so machine
+    load, caches and CPU frequency affect them alike. Each gets one warm-up call first."""
+    timing = {"words": 0, "bare_seconds": 0.0, "full_seconds": 0.0}
+    if articles:
+        if bare is not None:
+            bare(articles[0]["text"])
+        extract_claims(nlp, articles[0]["text"])
+    rows = []
+    clock = time.perf_counter
+    for art in articles:
+        text = art["text"]
+        timing["words"] += len(_WORD.findall(text))
+        if bare is not None:
+            t0 = clock()
+            bare(text)
+            timing["bare_seconds"] += clock() - t0
+        t0 = clock()
+        claims = extract_claims(nlp, text)
+        timing["full_seconds"] += clock() - t0
+        rows.append({"id": art["id"], "attributions": [to_attribution(c) for c in claims]})
+    return rows, timing
+
+
+def print_table(result: dict, timing: dict, n_articles: int) -> None:
+    metrics = result["metrics"]
+    print(
+        f"PolNeAR train sample: {result['articles']} articles, gold={result['n_gold']}, "
+        f"predicted={result['n_pred']} (before merge-by-cue {result['n_pred_before_merge']})"
+    )
+    print(f"{'metric':<20} {'P':>6} {'R':>6} {'F1':>6}")
+    for name in ("content", "content+source", "content+cue", "content+source+cue"):
+        m = metrics[name]
+        print(f"{name:<20} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}")
+    for k in ("quoted", "unquoted"):
+        m = metrics["recall_content_" + k]
+        print(f"recall(content) {k:<9} {m['recall']:.3f} ({m['tp']}/{m['gold']})")
+    words = max(1, timing["words"])
+    full = timing["full_seconds"]
+    line = f"speed: {n_articles} articles, {words} words; "
+    line += f"extraction {words / full:,.0f} words/s ({full:.1f}s)"
+    if timing["bare_seconds"]:
+        bare = timing["bare_seconds"]
+        line += f"; bare spaCy {words / bare:,.0f} words/s ({bare:.1f}s); ratio {bare / full:.1%} of bare"
+    print(line)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("polnear", type=Path, nargs="?", default=None,
+                    help="a PolNeAR checkout: convert its train part with the team's converter (else --gold)")
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument(
         "--limit",
@@ -125,64 +207,59 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 below the floors in eval_baseline.json")
     ap.add_argument("--update-baseline", action="store_true", help="pin the current numbers as floors")
     ap.add_argument("--allow-regression", action="store_true", help="allow --update-baseline to lower floors")
+    ap.add_argument("--no-speed", action="store_true", help="skip the bare spaCy pipeline (no speed ratio)")
     ap.add_argument("--model", default=MODEL)
     args = ap.parse_args(argv)
     if args.offset and (args.check or args.update_baseline):
         ap.error("floors are pinned on the offset-0 sample: no --offset with --check/--update-baseline")
 
-    if not args.gold.is_file():
-        print(
-            f"gold file {args.gold} not found. Produce it with:\n"
-            f"  fetch github:networkdynamics/PolNeAR and export its data/ under /work/data/PolNeAR, then\n"
-            f"  python {CONVERTER} --polnear /work/data/PolNeAR --out {args.gold.parent}",
-            file=sys.stderr,
-        )
-        return 2
+    with tempfile.TemporaryDirectory(prefix="claimbot-polnear-") as workdir:
+        if args.polnear is not None:
+            if not (args.polnear / "data" / "metadata.tsv").is_file():
+                print(f"{args.polnear} is not a PolNeAR checkout (no data/metadata.tsv)", file=sys.stderr)
+                return 2
+            gold = convert_checkout(args.polnear, Path(workdir))
+        else:
+            gold = args.gold
+        if not gold.is_file():
+            print(
+                f"gold file {gold} not found. Produce it with:\n"
+                f"  fetch github:networkdynamics/PolNeAR, export it under /work/data/PolNeAR, then\n"
+                f"  python {sys.argv[0]} /work/data/PolNeAR  (or: {CONVERTER} --polnear DIR --out DIR)",
+                file=sys.stderr,
+            )
+            return 2
+        return _evaluate(args, gold)
+
+
+def _evaluate(args: argparse.Namespace, gold: Path) -> int:
     scorer = load_scorer()
     baseline = json.loads(BASELINE.read_text()) if BASELINE.is_file() else None
     limit = args.limit
     if limit is None:
         limit = baseline["limit"] if (args.check and baseline) else 200
-    with open(args.gold, encoding="utf-8") as fh:
+    with open(gold, encoding="utf-8") as fh:
         articles = sample([json.loads(line) for line in fh if line.strip()], limit, args.offset)
 
     nlp = load_pipeline(args.model)
-    words = 0
-    started = time.perf_counter()
-    rows = []
-    for art in articles:
-        claims = extract_claims(nlp, art["text"])
-        words += len(_WORD.findall(art["text"]))
-        rows.append({"id": art["id"], "attributions": [to_attribution(c) for c in claims]})
-    seconds = time.perf_counter() - started
+    bare = None
+    if not args.no_speed:
+        bare = spacy.load(args.model)
+        bare.max_length = nlp.max_length
+    rows, timing = run(nlp, bare, articles)
 
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as tmp:
         for row in rows:
             tmp.write(json.dumps(row) + "\n")
     pred_path = Path(tmp.name)
     try:
-        result = score(scorer, args.gold, pred_path)
+        result = score(scorer, gold, pred_path)
         if args.pred_out:
             args.pred_out.write_text(pred_path.read_text(encoding="utf-8"), encoding="utf-8")
     finally:
         pred_path.unlink()
     metrics = result["metrics"]
-
-    print(
-        f"PolNeAR train sample: {result['articles']} articles, gold={result['n_gold']}, "
-        f"predicted={result['n_pred']} (before merge-by-cue {result['n_pred_before_merge']})"
-    )
-    print(f"{'metric':<20} {'P':>6} {'R':>6} {'F1':>6}")
-    for name in ("content", "content+source", "content+cue", "content+source+cue"):
-        m = metrics[name]
-        print(f"{name:<20} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}")
-    for k in ("quoted", "unquoted"):
-        m = metrics["recall_content_" + k]
-        print(f"recall(content) {k:<9} {m['recall']:.3f} ({m['tp']}/{m['gold']})")
-    print(
-        f"articles={len(articles)} seconds={seconds:.1f} articles/s={len(articles) / seconds:.1f} "
-        f"ms/1000 words={1000 * seconds / max(1, words) * 1000:.0f}"
-    )
+    print_table(result, timing, len(articles))
 
     if args.update_baseline:
         return update_baseline(metrics, limit, args.allow_regression)
