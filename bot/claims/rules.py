@@ -372,7 +372,10 @@ def colon_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
         rng = trim(doc, colon.i + 1, sent.end)
         if rng is None or rng[1] - rng[0] < 3:
             continue
-        source = [t for t in head if not t.is_punct][-1]  # names are head-final
+        named = [t for t in head if not t.is_punct]
+        if not named:  # only punctuation before the colon: no speaker
+            continue
+        source = named[-1]  # names are head-final
         yield Draft(
             kind="indirect",
             content=char_span(doc, *rng),
