@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -45,6 +45,7 @@ class Lexicon:
     quantity_hedges: tuple[tuple[str, ...], ...]
     number_words: dict[str, float]
     content_entity_labels: frozenset[str]
+    quantity_bounds: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def cue_strength(self, lemma: str) -> float:
         lemma = lemma.lower()
@@ -108,4 +109,5 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         quantity_hedges=tuple(tuple(h.lower().split()) for h in data["quantity_hedges"]),
         number_words={k.lower(): float(v) for k, v in data["number_words"].items()},
         content_entity_labels=frozenset(data["content_entity_labels"]),
+        quantity_bounds={tuple(k.lower().split()): v for k, v in data.get("quantity_bounds", {}).items()},
     )

@@ -7,17 +7,24 @@ from typing import Literal
 
 ClaimKind = Literal["direct", "indirect", "according_to", "continuation"]
 SourceKind = Literal["person", "organization", "unnamed"]
+Bound = Literal["exact", "at_least", "at_most", "about"]
 Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A number in a claim and what it counts ("498 servicemen" -> 498.0, "servicemen")."""
+    """A number in a claim and what it counts ("498 servicemen" -> 498.0, "servicemen").
+
+    ``bound`` says how the claim pins the number: "more than 2,870" and "hundreds of" (200) are lower
+    bounds ("at_least"), "up to 40" and "nearly 500" upper bounds ("at_most"), "about 3,700" an
+    approximation ("about"); a bare figure is "exact".
+    """
 
     value: float
     text: str
     counted: str
     span: Span
+    bound: Bound = "exact"
 
 
 @dataclass(frozen=True, slots=True)

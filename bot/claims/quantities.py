@@ -13,14 +13,26 @@ SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _NUMERIC = re.compile(r"^[$€£]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
 
 
-def parse_number(words: list[str], lexicon: Lexicon) -> float | None:
-    """Value of a number phrase: "1,597" -> 1597, "2.5 million" -> 2.5e6, "two dozen" -> 24."""
+MULTIPLIERS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "trillion"})
+VAGUE_PLURALS = frozenset({"tens", "dozens", "hundreds", "thousands", "millions", "billions", "trillions"})
+_ARTICLES = frozenset({"a", "an"})
+
+
+def parse_quantity(words: list[str], lexicon: Lexicon) -> tuple[float, bool] | None:
+    """Value of a number phrase and whether it is only a lower bound.
+
+    "1,597" -> 1597; "2.5 million" -> 2.5e6; "a dozen" -> 12; "half a million" -> 5e5. A vague plural
+    counts at least two of its unit: "hundreds" -> 200, "tens of thousands" -> 20,000 (lower bounds).
+    """
     total = 0.0
     current: float | None = None
+    vague = False
     for raw in words:
         w = raw.lower().strip("$€£%").replace(",", "")
-        if not w or w in {"and", "-"}:
+        if not w or w in {"and", "-", "of"}:
             continue
+        if w in _ARTICLES and current is not None:
+            continue  # "half a million"
         try:
             value = float(w)
         except ValueError:
@@ -31,7 +43,13 @@ def parse_number(words: list[str], lexicon: Lexicon) -> float | None:
         word = lexicon.number_words.get(w)
         if word is None:
             return None
-        if word >= 100 or w in {"dozen", "dozens"}:
+        if w in VAGUE_PLURALS:
+            vague = True
+            current = (current if current is not None else 2.0) * word
+            if word >= 1000:
+                total += current
+                current = None
+        elif word >= 100 or w == "dozen":
             current = (current or 1.0) * word
             if word >= 1000:
                 total += current
@@ -39,18 +57,41 @@ def parse_number(words: list[str], lexicon: Lexicon) -> float | None:
         else:
             current = word if current is None else current + word
     result = total + (current or 0.0)
-    return result if (total or current is not None) else None
+    return (result, vague) if (total or current is not None) else None
+
+
+def parse_number(words: list[str], lexicon: Lexicon) -> float | None:
+    """Value of a number phrase: "1,597" -> 1597, "2.5 million" -> 2.5e6, "two dozen" -> 24."""
+    parsed = parse_quantity(words, lexicon)
+    return None if parsed is None else parsed[0]
+
+
+def _is_number(tok: Token) -> bool:
+    low = tok.lower_
+    if tok.ent_type_ in SKIP_ENTS:
+        return False
+    if low in VAGUE_PLURALS or low in MULTIPLIERS:
+        return True
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if low in _ARTICLES or low == "half":  # "a dozen", "half a million", "a thousand"
+        return nxt is not None and (nxt.lower_ in MULTIPLIERS or (low == "half" and nxt.lower_ in _ARTICLES))
+    if low == "one" and tok.dep_ != "nummod":
+        return False
+    return tok.like_num or tok.pos_ == "NUM" or bool(_NUMERIC.match(tok.text))
 
 
 def _number_tokens(doc: Doc, start: int, end: int) -> list[list[Token]]:
     groups: list[list[Token]] = []
     for tok in doc[start:end]:
-        is_num = tok.like_num or tok.pos_ == "NUM" or bool(_NUMERIC.match(tok.text))
-        if tok.lower_ in {"dozen", "dozens", "hundreds", "thousands", "millions", "billions"}:
-            is_num = True
-        if tok.ent_type_ in SKIP_ENTS or (tok.lower_ in {"one", "a", "an"} and tok.dep_ != "nummod"):
-            is_num = False
-        if not is_num:
+        if tok.lower_ == "of" and groups and groups[-1][-1].i == tok.i - 1:
+            # "tens of thousands", "hundreds of millions": the "of" joins two magnitudes
+            prev, nxt = doc[tok.i - 1], (doc[tok.i + 1] if tok.i + 1 < end else None)
+            if prev.lower_ in VAGUE_PLURALS and nxt is not None and (
+                nxt.lower_ in VAGUE_PLURALS or nxt.lower_ in MULTIPLIERS
+            ):
+                groups[-1].append(tok)
+            continue
+        if not _is_number(tok):
             continue
         if groups and groups[-1][-1].i == tok.i - 1:
             groups[-1].append(tok)
@@ -59,19 +100,22 @@ def _number_tokens(doc: Doc, start: int, end: int) -> list[list[Token]]:
     return groups
 
 
-def _hedge_start(doc: Doc, first: Token, lexicon: Lexicon) -> int:
+def _hedge_start(doc: Doc, first: Token, lexicon: Lexicon) -> tuple[int, tuple[str, ...]]:
+    """Where the phrase starts (a hedge or currency sign before the number) and the hedge found."""
+    i = first.i
+    if i > 0 and doc[i - 1].text in {"$", "€", "£"}:
+        i -= 1
     for hedge in sorted(lexicon.quantity_hedges, key=len, reverse=True):
         n = len(hedge)
-        if first.i - n >= 0 and tuple(t.lower_ for t in doc[first.i - n : first.i]) == hedge:
-            return first.i - n
-    if first.i > 0 and doc[first.i - 1].text in {"$", "€", "£"}:
-        return first.i - 1
-    return first.i
+        if i - n >= 0 and tuple(t.lower_ for t in doc[i - n : i]) == hedge:
+            return i - n, hedge
+    return i, ()
 
 
 def _counted(group: list[Token]) -> str:
     """The noun phrase the number counts: its head noun with the modifiers in between, or else the run of
-    adjectives and nouns right after it ("two dozen officers", where the parser loses the head)."""
+    adjectives and nouns right after it ("two dozen officers", where the parser loses the head, or
+    "hundreds of protesters")."""
     last = group[-1]
     doc = last.doc
     head = last.head if last.dep_ in {"nummod", "quantmod"} else None
@@ -80,8 +124,11 @@ def _counted(group: list[Token]) -> str:
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
     if nxt is not None and nxt.lower_ in {"percent", "%", "per"}:
         return "percent"
+    after = last.i + 1
+    if nxt is not None and nxt.lower_ == "of" and last.lower_ in VAGUE_PLURALS | MULTIPLIERS:
+        after += 1  # "hundreds of protesters", "a dozen of them"
     run: list[Token] = []
-    for tok in doc[last.i + 1 : min(len(doc), last.i + 6)]:
+    for tok in doc[after : min(len(doc), after + 5)]:
         if tok.pos_ not in {"ADJ", "NOUN", "PROPN"}:
             break
         run.append(tok)
@@ -94,14 +141,15 @@ def find_quantities(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[Q
     """Quantities in token range [start, end): dates, times and ordinals are not counts."""
     out: list[Quantity] = []
     for group in _number_tokens(doc, start, end):
-        words = [t.text for t in group]
-        value = parse_number(words, lexicon)
-        if value is None:
+        parsed = parse_quantity([t.text for t in group], lexicon)
+        if parsed is None:
             continue
-        first = _hedge_start(doc, group[0], lexicon)
+        value, vague = parsed
+        first, hedge = _hedge_start(doc, group[0], lexicon)
         first = max(first, start)
+        bound = lexicon.quantity_bounds.get(hedge) or ("at_least" if vague else "exact")
         s = doc[first].idx
         e = group[-1].idx + len(group[-1].text)
         phrase = doc[first : group[-1].i + 1].text
-        out.append(Quantity(value=value, text=phrase, counted=_counted(group), span=(s, e)))
+        out.append(Quantity(value=value, text=phrase, counted=_counted(group), span=(s, e), bound=bound))
     return tuple(out)

@@ -183,3 +183,37 @@ def test_long_text_keeps_global_offsets(nlp: Language) -> None:
     assert sorted(c.content_span[0] for c in claims) == [
         i + len("Officials said ") for i in range(len(text)) if text.startswith(para, i)
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "bound", "counted"),
+    [
+        ("Officials said that more than 2,870 people died.", "more than 2,870", 2870.0, "at_least", "people"),
+        ("Officials said that about 3,700 homes were damaged.", "about 3,700", 3700.0, "about", "homes"),
+        ("The agency said 1.5 million voters had registered.", "1.5 million", 1.5e6, "exact", "voters"),
+        ("The sheriff said three deputies were injured.", "three", 3.0, "exact", "deputies"),
+        ("The coach said a dozen players had the flu.", "a dozen", 12.0, "exact", "players"),
+        ("The union said two dozen drivers walked out.", "two dozen", 24.0, "exact", "drivers"),
+        ("Witnesses said hundreds of protesters blocked a road.", "hundreds", 200.0, "at_least",
+         "protesters"),
+        ("Aid groups said tens of thousands of families fled.", "tens of thousands", 20000.0, "at_least",
+         "families"),
+        ("The mayor said up to 40 buses would run.", "up to 40", 40.0, "at_most", "buses"),
+        ("The insurer said nearly 500 cars were lost.", "nearly 500", 500.0, "at_most", "cars"),
+        ("The charity said half a million meals were served.", "half a million", 5e5, "exact", "meals"),
+    ],
+)
+def test_quantity_values_and_bounds(
+    nlp: Language, sentence: str, text: str, value: float, bound: str, counted: str
+) -> None:
+    c = one(claims_of(nlp, sentence), cue="said")
+    got = {q.text: q for q in c.quantities}
+    assert text in got, c.quantities
+    q = got[text]
+    assert (q.value, q.bound, q.counted) == (value, bound, counted)
+    assert sentence[slice(*q.span)] == text
+
+
+def test_dates_and_ordinals_are_not_quantities(nlp: Language) -> None:
+    c = one(claims_of(nlp, "The minister said one soldier died on 12 March in the first attack."), cue="said")
+    assert [(q.text, q.bound) for q in c.quantities] == [("one", "exact")]

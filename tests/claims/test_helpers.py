@@ -33,7 +33,8 @@ def test_quotes_min_words() -> None:
 @pytest.mark.parametrize(
     ("words", "value"),
     [(["1,597"], 1597.0), (["2.5", "million"], 2.5e6), (["two", "dozen"], 24.0), (["$40"], 40.0),
-     (["hundreds"], 100.0), (["three", "thousand"], 3000.0), (["5%"], 5.0), (["many"], None)],
+     (["hundreds"], 200.0), (["tens", "of", "thousands"], 20000.0), (["a", "dozen"], 12.0),
+     (["half", "a", "million"], 5e5), (["three", "thousand"], 3000.0), (["5%"], 5.0), (["many"], None)],
 )
 def test_parse_number(words: list[str], value: float | None) -> None:
     assert parse_number(words, LEX) == value
