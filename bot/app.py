@@ -70,6 +70,7 @@ def build_deps(services: Services, queue: JobQueue | None = None) -> AppDeps:
 def create_app(deps: AppDeps, *, client: WebClient | None = None, socket_mode: bool = False) -> App:
     """One workspace with SLACK_BOT_TOKEN, or any number through OAuth with SLACK_CLIENT_ID/SECRET."""
     from handlers import register
+    from handlers.events.guard import malformed_event_guard
 
     settings = deps.services.settings
     redaction.install(
@@ -93,6 +94,8 @@ def create_app(deps: AppDeps, *, client: WebClient | None = None, socket_mode: b
         "client": client,
         "signing_secret": secret or "",
         "logger": logging.getLogger("bot.slack"),
+        # Bolt's authorization reads body["event"] before any app middleware: a malformed one must stop first.
+        "before_authorize": malformed_event_guard,
     }
     if oauth:
         store = deps.clients.installation_store or installation_store(deps.services)

@@ -91,8 +91,15 @@ _SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _WORDLIKE = re.compile(r"\w")
 
 
+MAX_QUERY_CHARS = 500
+
+
 def parse_query(text: str) -> SearchQuery:
     """Parse the user's query; raise QueryError with a one-line message for what we cannot understand."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"that query is too long (over {MAX_QUERY_CHARS} characters)")
+    # Control characters mean nothing in a search, and PostgreSQL refuses NUL in any string.
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
     q = SearchQuery()
     for m in _TOKEN.finditer(unicodedata.normalize("NFKC", text)):
         if m["key"] is not None:

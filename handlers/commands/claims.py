@@ -22,8 +22,6 @@ logger = logging.getLogger(__name__)  # see handlers/events/guard.py for why not
 
 # A search query is a few words and filters; Slack allows ~4,000 characters of command text. Anything longer
 # is refused before it reaches the parser or SQL (whose work grows with the number of terms).
-MAX_QUERY_CHARS = 500
-TOO_LONG = f":warning: That query is too long (over {MAX_QUERY_CHARS} characters). Try `/claims help`."
 FAILED = ":warning: Search failed on our side; the operator has the details. Try again in a moment."
 
 
@@ -44,13 +42,8 @@ def make_claims_command(deps: AppDeps) -> Callable[..., None]:
 
     def _run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         raw = body.get("text")
-        # Control characters mean nothing in a search, and PostgreSQL refuses NUL in any string.
-        text = "".join(ch if ch.isprintable() else " " for ch in raw).strip() if isinstance(raw, str) else ""
+        text = raw.strip() if isinstance(raw, str) else ""
         team, channel, user = (str(body.get(key) or "") for key in ("team_id", "channel_id", "user_id"))
-        if len(text) > MAX_QUERY_CHARS:
-            logger.info("/claims query of %d characters refused", len(text))
-            respond(text=TOO_LONG, response_type="ephemeral")
-            return
         first = text.split(maxsplit=1)[0].lower() if text else ""
         if first in ("", "help", "?", "-h", "--help"):
             respond(text=slack_limits.USAGE, response_type="ephemeral")
