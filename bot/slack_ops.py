@@ -7,6 +7,9 @@ the one configured token (single workspace) or the OAuth installation store (man
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -19,6 +22,7 @@ from bot.slack_limits import MAX_PLAIN_TEXT
 
 logger = logging.getLogger(__name__)
 
+PRIVATE_TYPES = {"group", "im", "mpim"}
 BLOCK_ERRORS = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long"}
 
 
@@ -46,6 +50,7 @@ class SlackClients:
         self.settings = settings
         self.installation_store = installation_store
         self._single_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        self.channels = ChannelDirectory()
 
     def token_for(self, team: str, enterprise: str | None = None) -> str:
         if self.installation_store is not None:
@@ -137,17 +142,40 @@ def user_timezone(client: WebClient, user: str) -> str:
     return str(info["user"].get("tz") or "UTC")
 
 
-def channel_is_private(client: WebClient, channel: str, channel_type: str | None = None) -> bool:
-    """Private channels, DMs and group DMs are all private for search visibility."""
-    if channel_type:
-        return channel_type in {"group", "im", "mpim"}
-    if channel.startswith(("G", "D")):
-        return True
-    try:
-        info = client.conversations_info(channel=channel)["channel"]
-    except SlackApiError as exc:
-        logger.warning(
-            "conversations.info %s failed: %s; treating it as private", channel, exc.response.get("error")
+@dataclass(frozen=True, slots=True)
+class ChannelInfo:
+    private: bool
+    name: str | None
+
+
+class ChannelDirectory:
+    """What a channel is called and whether it is private, from conversations.info, cached a while.
+
+    Names make `/claims in:#news` work; privacy decides who may find the channel's claims. When Slack
+    cannot say, the event's channel_type decides, and without one the channel counts as private.
+    """
+
+    def __init__(self, ttl_seconds: float = 600.0) -> None:
+        self._ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str | None, str], tuple[float, ChannelInfo]] = {}
+
+    def info(self, client: WebClient, channel: str, channel_type: str | None = None) -> ChannelInfo:
+        key = (client.token, channel)
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached and time.monotonic() - cached[0] < self._ttl:
+            return cached[1]
+        try:
+            data = client.conversations_info(channel=channel)["channel"]
+        except SlackApiError as exc:
+            logger.warning("conversations.info %s failed: %s", channel, exc.response.get("error"))
+            private = channel_type in PRIVATE_TYPES if channel_type else True
+            return ChannelInfo(private=private, name=None)
+        info = ChannelInfo(
+            private=bool(data.get("is_private") or data.get("is_im") or data.get("is_mpim")),
+            name=data.get("name") if isinstance(data.get("name"), str) else None,
         )
-        return True
-    return bool(info.get("is_private") or info.get("is_im") or info.get("is_mpim"))
+        with self._lock:
+            self._cache[key] = (time.monotonic(), info)
+        return info

@@ -376,6 +376,11 @@ class SlackStandin:
         with self._cond:
             self._calls.clear()
 
+    def clear_faults(self) -> None:
+        """Forget queued fail_next/drop_connection_next faults a test set up but did not use."""
+        with self._cond:
+            self._faults.clear()
+
     def wait_for(
         self,
         method: str,

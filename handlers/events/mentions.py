@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 from bot import slack_limits
 from bot.intake import SharedMessage, accept
 from bot.links import article_links
-from bot.slack_ops import channel_is_private
 from handlers.events.guard import text_field
 
 if TYPE_CHECKING:
@@ -36,6 +35,7 @@ def make_mention_handler(deps: AppDeps) -> Callable[..., None]:
         if not links:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=slack_limits.MENTION_HELP)
             return
+        where = deps.clients.channels.info(client, channel, text_field(event, "channel_type"))
         accept(
             deps.services,
             deps.queue,
@@ -46,7 +46,8 @@ def make_mention_handler(deps: AppDeps) -> Callable[..., None]:
                 thread_ts=thread_ts,
                 user=text_field(event, "user"),
                 links=links,
-                channel_private=channel_is_private(client, channel, text_field(event, "channel_type")),
+                channel_private=where.private,
+                channel_name=where.name,
                 event_id=text_field(body, "event_id"),
             ),
         )

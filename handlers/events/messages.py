@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 
 from bot.intake import SharedMessage, accept, channel_watched
 from bot.links import article_links, new_links
-from bot.slack_ops import channel_is_private
 from handlers.events.guard import text_field
 
 if TYPE_CHECKING:
@@ -80,6 +79,7 @@ def make_message_handler(deps: AppDeps) -> Callable[..., None]:
         if not channel_watched(deps.services, team, channel):
             logger.info("channel %s does not watch links; ignoring", channel)
             return
+        where = deps.clients.channels.info(client, channel, text_field(event, "channel_type"))
         accept(
             deps.services,
             deps.queue,
@@ -90,7 +90,8 @@ def make_message_handler(deps: AppDeps) -> Callable[..., None]:
                 thread_ts=text_field(message, "thread_ts") or ts,
                 user=text_field(message, "user"),
                 links=links,
-                channel_private=channel_is_private(client, channel, text_field(event, "channel_type")),
+                channel_private=where.private,
+                channel_name=where.name,
                 event_id=text_field(body, "event_id"),
             ),
         )

@@ -181,6 +181,7 @@ def slack(
     clock = FakeClock()
     runtime = build_runtime(settings, services=services, run_scheduler=False, clock=clock)
     standin.reset_calls()
+    standin.clear_faults()
     logging.getLogger("bot").setLevel(logging.INFO)
     try:
         with serve_in_thread(runtime) as app_url, SlackSender(app_url, SIGNING_SECRET) as sender:
