@@ -129,6 +129,7 @@ def attach_quotes(
     """
     widen_to_quotes(drafts, quotes)
     added: list[Draft] = []
+    deferred: list[Quote] = []
     for q in quotes:
         if _covered(q, drafts + added):
             continue
@@ -141,6 +142,9 @@ def attach_quotes(
         if q.words < min_words:
             continue
         prev = _previous_speaker(q, drafts + added, text)
+        if prev is None and not q.closed:
+            deferred.append(q)  # perhaps the next paragraph's quotation names its speaker
+            continue
         if prev is not None:
             added.append(
                 Draft(
@@ -164,9 +168,40 @@ def attach_quotes(
                     quotes=[q.span],
                 )
             )
+    for q in sorted(deferred, key=lambda q: -q.start):  # the last paragraph names the speaker
+        nxt = _next_speaker(q, drafts + added, text)
+        if nxt is not None:
+            added.append(
+                Draft(
+                    kind="direct",
+                    content=q.span,
+                    sentence=nxt.sentence,
+                    cue=nxt.cue,
+                    cue_strength=nxt.cue_strength,
+                    parent=nxt,
+                    quotes=[q.span],
+                )
+            )
+        elif unattributed_min_words and q.words >= unattributed_min_words:
+            added.append(
+                Draft(kind="direct", content=q.span, sentence=(q.start, q.end), cue=None, cue_strength=0.3,
+                      quotes=[q.span])
+            )
     kept = [d for d in drafts + added if d.content[1] > d.content[0]]
     _speakers_of_nested_speech(kept)
     return kept
+
+
+def _next_speaker(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
+    """A quotation left open at a paragraph's end is continued by the quotation that opens the next paragraph
+    ('"A.\n"B," she said.'): both are the speaker's, named with the later one."""
+    after = [
+        d for d in drafts
+        if d.cue and d.kind == "direct" and d.content[0] >= q.end and not text[q.end : d.content[0]].strip()
+    ]
+    if not after or "\n" not in text[q.end : after[0].content[0]]:
+        return None
+    return min(after, key=lambda d: d.content[0])
 
 
 def _speakers_of_nested_speech(drafts: list[Draft]) -> None:

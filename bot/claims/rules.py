@@ -183,7 +183,18 @@ def _content_from_head(verb: Token, sent: Span) -> tuple[int, int] | None:
     """ "The plan failed, he said." parsed with the cue as parataxis (or "as he noted") of the main clause."""
     head = verb.head
     lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i + 1, sent.end)
-    before = trim(verb.doc, lo, verb.left_edge.i) if verb.left_edge.i > lo else None
+    left = verb.left_edge.i
+    subj = next((c for c in verb.lefts if c.dep_ in SUBJECTS), None)
+    # "If the talks fail, the minister said, prices will rise": the parser hangs the condition on the cue,
+    # but it belongs to the claim
+    if (
+        verb.dep_ == "parataxis"
+        and subj is not None
+        and left < subj.left_edge.i
+        and all(c.dep_ in {"advcl", "punct"} for c in verb.lefts if c.i < subj.left_edge.i)
+    ):
+        left = subj.left_edge.i
+    before = trim(verb.doc, lo, left) if left > lo else None
     after = trim(verb.doc, verb.right_edge.i + 1, hi) if verb.right_edge.i + 1 < hi else None
     if before and after and verb.dep_ == "parataxis":
         return before[0], after[1]  # "Many of the closures, he said, have involved ...": one clause, cut

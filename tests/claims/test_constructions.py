@@ -217,3 +217,75 @@ def test_quantity_values_and_bounds(
 def test_dates_and_ordinals_are_not_quantities(nlp: Language) -> None:
     c = one(claims_of(nlp, "The minister said one soldier died on 12 March in the first attack."), cue="said")
     assert [(q.text, q.bound) for q in c.quantities] == [("one", "exact")]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "content"),
+    [
+        ("The governor noted that the state had balanced its budget for a third year.", "noted", "governor",
+         "the state had balanced its budget for a third year"),
+        ("Health officials warned that the outbreak could spread to nearby counties.", "warned",
+         "health officials", "the outbreak could spread to nearby counties"),
+        ("The coach insisted that his players had done nothing wrong.", "insisted", "coach",
+         "his players had done nothing wrong"),
+        ("The company denied that it had misled investors.", "denied", "company", "it had misled investors"),
+        ("The White House confirmed that the president would travel to Ohio.", "confirmed", "White House",
+         "the president would travel to Ohio"),
+        ("The ministry announced that schools would reopen on Monday.", "announced", "ministry",
+         "schools would reopen on Monday"),
+        ("Economists estimated that the storm had cost the region $3 billion.", "estimated", "economists",
+         "the storm had cost the region $3 billion"),
+        ("Critics argued that the law would hurt small farmers.", "argued", "critics",
+         "the law would hurt small farmers"),
+    ],
+)
+def test_reporting_verbs(nlp: Language, text: str, cue: str, source: str, content: str) -> None:
+    c = one(claims_of(nlp, text), cue=cue)
+    assert (c.source, c.content, c.kind) == (source, content, "indirect")
+
+
+def test_in_a_statement_source(nlp: Language) -> None:
+    c = one(claims_of(nlp, "In a statement, the company said that it would appeal the ruling."), cue="said")
+    assert (c.source, c.content) == ("company", "it would appeal the ruling")
+
+
+def test_possessed_spokesman_is_the_source(nlp: Language) -> None:
+    c = one(claims_of(nlp, "The mayor's spokesman said the road would reopen on Friday."), cue="said")
+    assert c.source_mention == "The mayor's spokesman"
+    assert c.content == "the road would reopen on Friday"
+
+
+def test_passive_cue_with_agent(nlp: Language) -> None:
+    c = one(claims_of(nlp, "It was announced by the ministry that taxes would rise."), cue="announced")
+    assert c.source == "ministry" and c.content.endswith("taxes would rise")
+
+
+def test_mixed_quote_is_one_claim(nlp: Language) -> None:
+    text = 'Smith said the plan was "a total disaster for the city" and should be dropped.'
+    c = one(claims_of(nlp, text), cue="said")
+    assert c.content == 'the plan was "a total disaster for the city" and should be dropped'
+    assert c.source == "Smith"
+
+
+def test_condition_split_by_the_cue_stays_in_the_claim(nlp: Language) -> None:
+    text = "If the talks fail, the minister said, fuel prices will rise sharply."
+    c = one(claims_of(nlp, text), cue="said")
+    assert c.content.startswith("If the talks fail") and c.content.endswith("fuel prices will rise sharply")
+    assert c.source == "minister"
+
+
+def test_attribution_inside_a_reported_clause(nlp: Language) -> None:
+    claims = claims_of(nlp, "The newspaper reported that the senator said the bill was dead.")
+    outer = one(claims, cue="reported")
+    inner = one(claims, cue="said")
+    assert (outer.source, outer.content) == ("newspaper", "the senator said the bill was dead")
+    assert (inner.source, inner.content) == ("senator", "the bill was dead")
+
+
+def test_quote_continued_over_paragraphs_takes_the_later_speaker(nlp: Language) -> None:
+    text = ('"The roads are closed and the schools are shut. We ask everyone to stay home tonight.\n'
+            '"Crews will work through the night to clear the highways.\n'
+            '"Nobody should drive until the morning," the fire chief said.')
+    claims = claims_of(nlp, text)
+    assert len(claims) == 3
+    assert {(c.source, c.cue, c.kind) for c in claims} == {("fire chief", "said", "direct")}
