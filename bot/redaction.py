@@ -13,8 +13,11 @@ import threading
 from collections.abc import Iterable
 
 TOKEN = re.compile(r"\b(xox[a-z]|xapp)-[A-Za-z0-9-]+")
+# OAuth's one-time code and state are credentials too while the install is in flight.
+QUERY_SECRET = re.compile(r"\b(code|state|client_secret|token)=([^&\s'\"]+)")
 SECRET_FIELD = re.compile(
-    r"""(['"]?(?:client_secret|signing_secret|access_token|refresh_token|bot_token)['"]?\s*[:=]\s*)(['"])[^'"]+\2"""
+    r"""(['"]?(?:client_secret|signing_secret|access_token|refresh_token|bot_token|code|state)['"]?"""
+    r"""\s*[:=]\s*\[?\s*)(['"])[^'"]+\2"""
 )
 REDACTED = "(redacted)"
 
@@ -26,6 +29,7 @@ _installed = False
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     text = TOKEN.sub(lambda m: f"{m.group(1)}-{REDACTED}", text)
     text = SECRET_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}", text)
+    text = QUERY_SECRET.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)

@@ -38,6 +38,8 @@ def test_no_secret_in_debug_logs(slack: SlackHarness, page_server, caplog: pytes
         "xoxb-logs-secret",
         CLIENT_SECRET,
         SIGNING_SECRET,
+        state,
+        "code-logs",
     ]
     for secret in secrets:
         assert secret not in logged, f"{secret[:6]}… leaked into the logs"

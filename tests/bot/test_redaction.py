@@ -11,4 +11,7 @@ def test_tokens_secret_fields_and_known_secrets_are_redacted() -> None:
     out = redact(line, ["shhh-secret"])
     for secret in ("abc123", "xoxb-1-2-abc", "xapp-1-A0-999", "xoxp-9-9", "shhh-secret"):
         assert secret not in out
-    assert "'client_id': '1.2'" in out and "'code': 'x'" in out and '"ok": true' in out
+    assert "'client_id': '1.2'" in out and '"ok": true' in out
+    oauth = "callback (request: {'code': ['c-123'], 'state': ['s-456']}) GET /oauth?code=c-789&state=s-0"
+    out = redact(oauth)
+    assert all(v not in out for v in ("c-123", "s-456", "c-789", "s-0")) and "GET /oauth?" in out
