@@ -46,6 +46,7 @@ class Lexicon:
     number_words: dict[str, float]
     content_entity_labels: frozenset[str]
     quantity_bounds: dict[tuple[str, ...], str] = field(default_factory=dict)
+    colon_head_rejects: frozenset[str] = frozenset()
 
     def cue_strength(self, lemma: str) -> float:
         lemma = lemma.lower()
@@ -109,5 +110,6 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         quantity_hedges=tuple(tuple(h.lower().split()) for h in data["quantity_hedges"]),
         number_words={k.lower(): float(v) for k, v in data["number_words"].items()},
         content_entity_labels=frozenset(data["content_entity_labels"]),
+        colon_head_rejects=_words(data.get("colon_head_rejects", [])),
         quantity_bounds={tuple(k.lower().split()): v for k, v in data.get("quantity_bounds", {}).items()},
     )

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -125,6 +126,7 @@ def _content_from_ccomp(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int,
     if comp is None:
         return None
     start, end = comp.left_edge.i, comp.right_edge.i + 1
+    end = _cut_coordinated_cue(comp, end, lexicon)
     if start > verb.i:
         for conj in verb.rights:
             if conj.dep_ != "conj" or conj.i < end or lexicon.is_cue(conj.lemma_):
@@ -132,6 +134,21 @@ def _content_from_ccomp(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int,
             if any(c.dep_ in SUBJECTS for c in conj.children):
                 end = max(end, min(conj.right_edge.i + 1, sent.end))
     return trim(verb.doc, start, end)
+
+
+def _cut_coordinated_cue(comp: Token, end: int, lexicon: Lexicon) -> int:
+    """ "X said A and called B" parsed with "called" coordinated inside the complement: the second cue,
+    with no subject of its own, is the speaker's next claim, not part of the first."""
+    for conj in comp.rights:
+        if conj.dep_ != "conj" or any(c.dep_ in SUBJECTS for c in conj.children):
+            continue
+        if conj.pos_ == "VERB" and (lexicon.is_cue(conj.lemma_) or lexicon.is_object_cue(conj.lemma_)):
+            cut = conj.left_edge.i
+            cc = [c for c in comp.rights if c.dep_ in {"cc", "punct"} and c.i < cut]
+            while cc and cc[-1].i == cut - 1:
+                cut = cc.pop().i
+            return min(end, cut)
+    return end
 
 
 def _clause_on_addressee(verb: Token) -> Token | None:
@@ -367,7 +384,29 @@ def noun_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
             )
 
 
+_WORDS = re.compile(r"\w+")
 HEADLINE_SOURCES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _title_case_head(doc: Doc, head: list[Token], colon: Token, lexicon: Lexicon) -> bool:
+    """ "Lynch: No outside influence ...", "OK Gov Fallin: ...", "TAPPER: ..." at the start of a line: one to
+    four capitalised words the tagger did not name, then a colon and a capitalised word or a quotation."""
+    first = head[0]
+    if first.i > 0 and "\n" not in doc[first.i - 1].text and "\n" not in doc.text[first.idx - 1 : first.idx]:
+        return False
+    words = [t for t in head if not t.is_punct]
+    if not 1 <= len(words) <= 4 or len(words) != len(head):
+        return False
+    if not all(t.is_alpha and (t.is_title or t.is_upper) for t in words):
+        return False
+    if words[0].lower_ == "the" or any(t.lower_ in lexicon.colon_head_rejects for t in words):
+        return False  # "The Latest: ...", "Update: ..."
+    line_end = doc.text.find("\n", colon.idx)
+    line = doc.text[colon.idx : line_end if line_end >= 0 else len(doc.text)]
+    if len(_WORDS.findall(line)) < 5:
+        return False  # "Kasich: Now or never": a list of section labels
+    nxt = colon.nbor(1) if colon.i + 1 < len(doc) else None
+    return nxt is not None and (nxt.is_title or nxt.is_upper or is_quote_mark(nxt) or nxt.like_num)
 
 
 def colon_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
@@ -378,9 +417,14 @@ def colon_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
         if colon is None or colon.i == toks[0].i:
             continue
         head = toks[: colon.i - toks[0].i]
-        if not all(t.ent_type_ in HEADLINE_SOURCES or t.is_punct or t.lower_ == "the" for t in head):
+        named_head = all(t.ent_type_ in HEADLINE_SOURCES or t.is_punct or t.lower_ == "the" for t in head)
+        if not named_head and not _title_case_head(doc, head, colon, lexicon):
             continue
-        rng = trim(doc, colon.i + 1, sent.end)
+        end = sent.end
+        if not named_head or trim(doc, colon.i + 1, end) is None:  # a speaker's turn or a headline: the line
+            while end < len(doc) and "\n" not in doc[end - 1].text and "\n" not in doc[end].text:
+                end += 1
+        rng = trim(doc, colon.i + 1, end)
         if rng is None or rng[1] - rng[0] < 3:
             continue
         named = [t for t in head if not t.is_punct]

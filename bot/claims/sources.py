@@ -102,6 +102,9 @@ def noun_phrase(head: Token) -> tuple[int, int]:
         if child.dep_ in _CUT_DEPS:
             end = min(end, child.left_edge.i)
     doc = head.doc
+    colon = next((t.i for t in doc[head.i + 1 : end] if t.text == ":"), None)
+    if colon is not None:  # "Lynch: No outside influence ..." parsed with the headline under the name
+        end = colon
     for i in range(head.i - 1, start - 1, -1):  # never reach back into a quotation before the speaker
         if doc[i].is_quote or doc[i].text in {"''", "``"}:
             start = i + 1

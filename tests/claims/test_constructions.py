@@ -289,3 +289,36 @@ def test_quote_continued_over_paragraphs_takes_the_later_speaker(nlp: Language) 
     claims = claims_of(nlp, text)
     assert len(claims) == 3
     assert {(c.source, c.cue, c.kind) for c in claims} == {("fire chief", "said", "direct")}
+
+
+def test_title_case_headline_colon(nlp: Language) -> None:
+    text = "Okafor: No Outside Pressure On The Harbour Inquiry\n\nLAGOS — The minister spoke on Monday."
+    c = one(claims_of(nlp, text), cue=":")
+    assert (c.source_mention, c.content) == ("Okafor", "No Outside Pressure On The Harbour Inquiry")
+
+
+def test_transcript_turns_are_claims_of_the_speaker(nlp: Language) -> None:
+    text = ("HOLM: Do you think the council has done enough for the harbour?\n"
+            "VANCE: I think it has tried. That has been part of its message for years.")
+    claims = claims_of(nlp, text)
+    vance = one(claims, source_mention="VANCE")
+    assert vance.content == "I think it has tried. That has been part of its message for years"
+    assert one(claims, source_mention="HOLM").cue == ":"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Update: The bridge will reopen on Friday after repairs\n\nMore text here.",
+     "The Latest: Council votes to close the harbour for a week\n\nMore text here.",
+     "Read More: Council votes to close the harbour for a week\n\nMore text here."],
+)
+def test_section_labels_before_a_colon_are_not_sources(nlp: Language, text: str) -> None:
+    assert [c for c in claims_of(nlp, text) if c.cue == ":"] == []
+
+
+def test_second_cue_coordinated_in_the_complement_is_cut(nlp: Language) -> None:
+    text = "Rubio said his attacks had given the campaign momentum and said that Trump did not represent it."
+    claims = claims_of(nlp, text)
+    assert {c.content for c in claims} == {
+        "his attacks had given the campaign momentum", "Trump did not represent it"
+    }
