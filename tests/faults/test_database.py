@@ -25,8 +25,6 @@ from tests.plugins.db import DEFAULT_PG
 
 @pytest.fixture
 def pg_admin(slack: SlackHarness, request: pytest.FixtureRequest) -> Iterator[psycopg.Connection]:
-    if slack.services.engine.dialect.name != "postgresql":
-        pytest.skip("a PostgreSQL fault (run with --db=postgresql or --db=both)")
     url = sa.make_url(request.config.getoption("--pg-url") or DEFAULT_PG)
     with psycopg.connect(
         host=url.host, port=url.port or 5432, user=url.username, dbname="postgres", autocommit=True
@@ -58,6 +56,7 @@ def summary_posted(slack: SlackHarness, count: int = 1) -> list[str]:
     return [json.dumps(c.params.get("blocks"), ensure_ascii=False) + c.params.get("text", "") for c in calls]
 
 
+@pytest.mark.backends("postgresql")
 def test_postgresql_connections_killed_between_jobs_are_replaced(
     slack: SlackHarness, page_server, pg_admin: psycopg.Connection
 ) -> None:
@@ -73,6 +72,7 @@ def test_postgresql_connections_killed_between_jobs_are_replaced(
         assert set(session.scalars(select(models.Share.status))) == {"done"}
 
 
+@pytest.mark.backends("postgresql")
 def test_postgresql_connection_killed_mid_transaction_rolls_back_and_the_share_is_retried(
     slack: SlackHarness, page_server, pg_admin: psycopg.Connection
 ) -> None:
@@ -105,12 +105,11 @@ def test_postgresql_connection_killed_mid_transaction_rolls_back_and_the_share_i
 PAGES = [SEED, "council-flood-defences.html", "northvale-layoffs.html"]
 
 
+@pytest.mark.backends("sqlite")
 @pytest.mark.settings(**FAST, workers=8)
 def test_sqlite_many_concurrent_share_jobs_never_hit_database_is_locked(
     slack: SlackHarness, page_server
 ) -> None:
-    if slack.services.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's single writer lock")
     messages = 16
     for i in range(messages):
         slack.share(page_server.url(f"as?file={PAGES[i % 3]}&type=text/html&copy={i}"))
