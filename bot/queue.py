@@ -2,7 +2,7 @@
 
 A job is a list of Share ids. Jobs are idempotent (a share is leased before it is worked on), so a job
 delivered twice, or resumed after a restart, never posts twice. ``resume_pending`` finds the work left
-behind (shares of a dead worker, replies Slack refused for now) and ``ResumeLoop`` runs it periodically,
+behind (shares of a dead worker, replies Slack refused for now) and ``resume_loop`` runs it periodically,
 so that work is re-driven while the process lives, not only when it restarts.
 """
 
@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Protocol
 
+from bot.periodic import Periodic
 from bot.services import Services
 from storage import repository
 
@@ -105,39 +106,15 @@ def resume_pending(services: Services, queue: JobQueue, *, unclaimed_grace_secon
     return len(groups)
 
 
-class ResumeLoop:
-    """``resume_pending`` every ``interval`` seconds on a daemon thread (embedded mode; Celery uses beat).
+def resume_loop(
+    services: Services, queue: JobQueue, *, interval: float = 15.0, unclaimed_grace_seconds: float = 60.0
+) -> Periodic:
+    """``resume_pending`` every ``interval`` seconds (embedded mode; Celery uses beat).
 
     Never-claimed shares younger than ``unclaimed_grace_seconds`` are left to the job intake queued.
     """
-
-    def __init__(
-        self,
-        services: Services,
-        queue: JobQueue,
-        *,
-        interval: float = 15.0,
-        unclaimed_grace_seconds: float = 60.0,
-    ) -> None:
-        self._services = services
-        self._queue = queue
-        self._interval = interval
-        self._grace = unclaimed_grace_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="claimbot-resume", daemon=True)
-
-    def start(self) -> ResumeLoop:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=self._interval + 5)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                resume_pending(self._services, self._queue, unclaimed_grace_seconds=self._grace)
-            except Exception:  # the database may be away for a while: the next round tries again
-                logger.warning("resuming pending shares failed", exc_info=True)
+    return Periodic(
+        "claimbot-resume",
+        interval,
+        lambda: resume_pending(services, queue, unclaimed_grace_seconds=unclaimed_grace_seconds),
+    )

@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 
 from bot.app import AppDeps, build_deps, create_app
 from bot.config import Settings
-from bot.queue import CeleryQueue, JobQueue, ResumeLoop, resume_pending
+from bot.periodic import Periodic
+from bot.queue import CeleryQueue, JobQueue, resume_loop, resume_pending
 from bot.scheduler import Clock, DigestScheduler, slack_poster, utc_now
 from bot.services import Services
 
@@ -23,7 +24,7 @@ class Runtime:
     deps: AppDeps
     app: App
     scheduler: DigestScheduler | None
-    resume: ResumeLoop | None = None
+    resume: Periodic | None = None
 
     def close(self) -> None:
         if self.scheduler is not None:
@@ -61,7 +62,7 @@ def build_runtime(
     resume_pending(services, deps.queue)
     resume = None
     if not settings.broker_url:
-        resume = ResumeLoop(
+        resume = resume_loop(
             services,
             deps.queue,
             interval=settings.resume_interval_seconds,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 
 from bot.digest import Poster, run_due_digests
+from bot.periodic import Periodic
 from bot.services import Services
 from bot.slack_ops import NoInstallation, SlackClients, post_message
 
@@ -50,13 +50,11 @@ class DigestScheduler:
     ) -> None:
         self.services = services
         self.poster = poster
-        self.interval = interval
         self.clock = clock
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="claimbot-digests", daemon=True)
+        self._periodic = Periodic("claimbot-digests", interval, self.tick, immediately=True)
 
     def start(self) -> DigestScheduler:
-        self._thread.start()
+        self._periodic.start()
         return self
 
     def tick(self) -> int:
@@ -66,12 +64,5 @@ class DigestScheduler:
             logger.exception("digest run failed")
             return 0
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self.tick()
-            self._stop.wait(self.interval)
-
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
+        self._periodic.stop()

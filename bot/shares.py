@@ -26,7 +26,6 @@ import datetime as dt
 import logging
 import os
 import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -39,6 +38,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot import slack_limits
 from bot.config import Settings
+from bot.periodic import Periodic
 from bot.pipeline import (
     USER_ERRORS,
     card_from_stored,
@@ -134,23 +134,15 @@ class Lease:
         self._ids = list(share_ids)
         self.owner = owner
         self._seconds = seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name="claimbot-lease", daemon=True)
+        # Three beats a lease: a failed renewal (a blip) leaves slack for the next one.
+        self._heartbeat = Periodic("claimbot-lease", seconds / 3, self.renew)
 
     def __enter__(self) -> Lease:
-        self._thread.start()
+        self._heartbeat.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=self._seconds)
-
-    def _beat(self) -> None:
-        while not self._stop.wait(self._seconds / 3):
-            try:
-                self.renew()
-            except Exception:  # a blip: the next beat tries again, the lease has slack for it
-                logger.warning("could not renew the lease of shares %s", self._ids, exc_info=True)
+        self._heartbeat.stop()
 
     def renew(self) -> bool:
         """Extend the lease now; False if another worker holds any of the shares (ours ran out)."""
