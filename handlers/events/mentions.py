@@ -10,9 +10,9 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot import slack_limits
-from bot.intake import SharedMessage, accept
 from bot.links import article_links
 from handlers.events.guard import text_field
+from handlers.events.sharing import share_links
 
 if TYPE_CHECKING:
     from bot.app import AppDeps
@@ -35,21 +35,8 @@ def make_mention_handler(deps: AppDeps) -> Callable[..., None]:
         if not links:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=slack_limits.MENTION_HELP)
             return
-        where = deps.clients.channels.info(client, channel, text_field(event, "channel_type"))
-        accept(
-            deps.services,
-            deps.queue,
-            SharedMessage(
-                team=context.team_id or body.get("team_id") or "",
-                channel=channel,
-                message_ts=ts,
-                thread_ts=thread_ts,
-                user=text_field(event, "user"),
-                links=links,
-                channel_private=where.private,
-                channel_name=where.name,
-                event_id=text_field(body, "event_id"),
-            ),
+        share_links(
+            deps, client, body, context, event=event, message=event, channel=channel, ts=ts, links=links
         )
 
     return handle_mention

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.intake import SharedMessage, accept, channel_watched
+from bot.intake import channel_watched
 from bot.links import article_links, new_links
 from handlers.events.guard import text_field
+from handlers.events.sharing import share_links
 
 if TYPE_CHECKING:
     from bot.app import AppDeps
@@ -79,21 +80,8 @@ def make_message_handler(deps: AppDeps) -> Callable[..., None]:
         if not channel_watched(deps.services, team, channel):
             logger.info("channel %s does not watch links; ignoring", channel)
             return
-        where = deps.clients.channels.info(client, channel, text_field(event, "channel_type"))
-        accept(
-            deps.services,
-            deps.queue,
-            SharedMessage(
-                team=team,
-                channel=channel,
-                message_ts=ts,
-                thread_ts=text_field(message, "thread_ts") or ts,
-                user=text_field(message, "user"),
-                links=links,
-                channel_private=where.private,
-                channel_name=where.name,
-                event_id=text_field(body, "event_id"),
-            ),
+        share_links(
+            deps, client, body, context, event=event, message=message, channel=channel, ts=ts, links=links
         )
 
     return handle_message
