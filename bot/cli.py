@@ -118,7 +118,10 @@ def claim_json(claim: Claim) -> dict[str, Any]:
         "content_span": list(claim.content_span),
         "kind": claim.kind,
         "salience": round(float(claim.salience), 4),
-        "quantities": [{"value": q.value, "text": q.text, "counted": q.counted} for q in claim.quantities],
+        "quantities": [
+            {"value": q.value, "text": q.text, "counted": q.counted, "bound": q.bound}
+            for q in claim.quantities
+        ],
     }
 
 

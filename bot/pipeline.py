@@ -101,7 +101,8 @@ def to_records(article: ArticleText, claims: Sequence[Claim], url: str) -> tuple
                 cue_start=claim.cue_span[0] if claim.cue_span else None,
                 cue_end=claim.cue_span[1] if claim.cue_span else None,
                 quantities=[
-                    {"value": q.value, "text": q.text, "counted": q.counted} for q in claim.quantities
+                    {"value": q.value, "text": q.text, "counted": q.counted, "bound": q.bound}
+                    for q in claim.quantities
                 ],
                 entities=list(claim.entities),
             )
