@@ -184,8 +184,14 @@ def attach_quotes(
             )
         elif unattributed_min_words and q.words >= unattributed_min_words:
             added.append(
-                Draft(kind="direct", content=q.span, sentence=(q.start, q.end), cue=None, cue_strength=0.3,
-                      quotes=[q.span])
+                Draft(
+                    kind="direct",
+                    content=q.span,
+                    sentence=(q.start, q.end),
+                    cue=None,
+                    cue_strength=0.3,
+                    quotes=[q.span],
+                )
             )
     kept = [d for d in drafts + added if d.content[1] > d.content[0]]
     _speakers_of_nested_speech(kept)
@@ -196,7 +202,8 @@ def _next_speaker(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
     """A quotation left open at a paragraph's end is continued by the quotation that opens the next paragraph
     ('"A.\n"B," she said.'): both are the speaker's, named with the later one."""
     after = [
-        d for d in drafts
+        d
+        for d in drafts
         if d.cue and d.kind == "direct" and d.content[0] >= q.end and not text[q.end : d.content[0]].strip()
     ]
     if not after or "\n" not in text[q.end : after[0].content[0]]:

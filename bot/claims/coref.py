@@ -87,8 +87,13 @@ class Resolver:
         for pos, m, _ in mentions:
             if m.name and m.kind == "person" and " " in m.name:
                 self._persons.setdefault(m.name, []).append(pos)
-            elif (m.name and m.kind == "organization" and m.label not in PLACE_LABELS and " " in m.name
-                  and m.name not in self._orgs):
+            elif (
+                m.name
+                and m.kind == "organization"
+                and m.label not in PLACE_LABELS
+                and " " in m.name
+                and m.name not in self._orgs
+            ):
                 self._orgs.append(m.name)
         for pos, mention, subject in mentions:
             self.add(mention, pos, salient=subject)
@@ -122,9 +127,13 @@ class Resolver:
         """The full name ending with ``core`` ("Verity" -> "Tom Verity"). Of several ("Bill Clinton",
         "Hillary Clinton"), the one of the mention's gender ("Mrs. Clinton"), else the one named strictly
         most often; a tie stays unresolved (a bare "Clinton" is better than the wrong Clinton)."""
-        found = [full for full in self._persons
-                 if len(full.split()) > len(core) and full.split()[-1] == core[-1]
-                 and set(core) <= set(full.split())]
+        found = [
+            full
+            for full in self._persons
+            if len(full.split()) > len(core)
+            and full.split()[-1] == core[-1]
+            and set(core) <= set(full.split())
+        ]
         if len(found) > 1 and gender in {"male", "female"}:
             names = self.lexicon.male_names if gender == "male" else self.lexicon.female_names
             found = [f for f in found if f.split()[0].lower() in names] or found

@@ -86,8 +86,10 @@ def _number_tokens(doc: Doc, start: int, end: int) -> list[list[Token]]:
         if tok.lower_ == "of" and groups and groups[-1][-1].i == tok.i - 1:
             # "tens of thousands", "hundreds of millions": the "of" joins two magnitudes
             prev, nxt = doc[tok.i - 1], (doc[tok.i + 1] if tok.i + 1 < end else None)
-            if prev.lower_ in VAGUE_PLURALS and nxt is not None and (
-                nxt.lower_ in VAGUE_PLURALS or nxt.lower_ in MULTIPLIERS
+            if (
+                prev.lower_ in VAGUE_PLURALS
+                and nxt is not None
+                and (nxt.lower_ in VAGUE_PLURALS or nxt.lower_ in MULTIPLIERS)
             ):
                 groups[-1].append(tok)
             continue

@@ -152,7 +152,7 @@ def _cut_coordinated_cue(comp: Token, end: int, lexicon: Lexicon) -> int:
 
 
 def _clause_on_addressee(verb: Token) -> Token | None:
-    """"X told councillors that the loan was needed" misparsed with the that-clause as a modifier of the
+    """ "X told councillors that the loan was needed" misparsed with the that-clause as a modifier of the
     addressee: a clause opened by the conjunction "that" (not the relative pronoun) under the object."""
     for obj in verb.rights:
         if obj.dep_ not in {"dobj", "dative"}:

@@ -78,8 +78,11 @@ def _personal(org: Span, lexicon: Lexicon) -> bool:
     Doe", "Dr. Amit Rao")."""
     toks = [t for t in org if not (t.is_space or t.text in {"-", "."})]
     first = toks[0].lower_ if toks else ""
-    return (3 <= len(toks) <= 4 and (first in lexicon.titles or first.rstrip(".") in lexicon.titles)
-            and all(t.text[:1].isupper() or t.text == "-" for t in toks))
+    return (
+        3 <= len(toks) <= 4
+        and (first in lexicon.titles or first.rstrip(".") in lexicon.titles)
+        and all(t.text[:1].isupper() or t.text == "-" for t in toks)
+    )
 
 
 def _org_name(org: Span, lexicon: Lexicon) -> tuple[str, str | None]:
@@ -88,8 +91,12 @@ def _org_name(org: Span, lexicon: Lexicon) -> tuple[str, str | None]:
     ("European Union")."""
     toks = [t for t in org if not t.is_space]
     last = toks[-1] if toks else None
-    if (last is not None and last.text.islower() and last.lemma_.lower() in lexicon.organization_nouns
-            and any(t.text[:1].isupper() and t.lower_ not in DEFINITE for t in toks[:-1])):
+    if (
+        last is not None
+        and last.text.islower()
+        and last.lemma_.lower() in lexicon.organization_nouns
+        and any(t.text[:1].isupper() and t.lower_ not in DEFINITE for t in toks[:-1])
+    ):
         rest = org.doc[org.start : last.i]
         return strip_name(rest.text), last.lemma_.lower()
     return strip_name(org.text), None
@@ -228,45 +235,106 @@ def analyse(token: Token, lexicon: Lexicon) -> Mention:
         first = name.split()[0] if " " in name else None
         gender = _gender_of(span_tokens, first, lexicon)
         roles = _role_words(role_tokens, lexicon)
-        return Mention(char_span, text, token, "name", kind="person", name=name, role=role, gender=gender,
-                       roles=roles, label="PERSON")
+        return Mention(
+            char_span,
+            text,
+            token,
+            "name",
+            kind="person",
+            name=name,
+            role=role,
+            gender=gender,
+            roles=roles,
+            label="PERSON",
+        )
 
     org = entity_of(token, ORG_LABELS)
     if org is not None:
         name, type_noun = _org_name(org, lexicon)
-        return Mention(char_span, text, token, "name", kind="organization", name=name, plural=plural,
-                       role=type_noun, roles={type_noun} if type_noun else set(), label=org.label_)
+        return Mention(
+            char_span,
+            text,
+            token,
+            "name",
+            kind="organization",
+            name=name,
+            plural=plural,
+            role=type_noun,
+            roles={type_noun} if type_noun else set(),
+            label=org.label_,
+        )
 
     lemma = token.lemma_.lower()
     if lemma in lexicon.organization_nouns and token.pos_ == "NOUN":
         # "the Wagner group said": a named organisation with its type noun outside the entity
-        named = next((entity_of(c, frozenset({"ORG"})) for c in token.children
-                      if c.dep_ == "compound" and c.ent_type_ == "ORG"), None)
+        named = next(
+            (
+                entity_of(c, frozenset({"ORG"}))
+                for c in token.children
+                if c.dep_ == "compound" and c.ent_type_ == "ORG"
+            ),
+            None,
+        )
         if named is not None and named.end == token.i:
-            return Mention(char_span, text, token, "name", kind="organization", name=strip_name(named.text),
-                           plural=plural, role=lemma, roles={lemma}, label="ORG")
+            return Mention(
+                char_span,
+                text,
+                token,
+                "name",
+                kind="organization",
+                name=strip_name(named.text),
+                plural=plural,
+                role=lemma,
+                roles={lemma},
+                label="ORG",
+            )
     document = _document_source(token, lexicon, start, end)
     if document is not None:
         return document
     if lemma in lexicon.organization_nouns and _proper_modifier(token):
         # "the Obama administration", "Kasich's campaign": named by its owner, not a back-reference
-        return Mention(char_span, text, token, "name", kind="organization", name=strip_name(text),
-                       plural=plural, role=lemma, roles={lemma})
+        return Mention(
+            char_span,
+            text,
+            token,
+            "name",
+            kind="organization",
+            name=strip_name(text),
+            plural=plural,
+            role=lemma,
+            roles={lemma},
+        )
     definite = any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in token.children)
     if lemma in lexicon.person_roles and not plural and definite:
         gender = _gender_of([token], None, lexicon)
         return Mention(char_span, text, token, "descriptor", kind="person", descriptor=lemma, gender=gender)
     if lemma in lexicon.organization_nouns and definite:
-        return Mention(char_span, text, token, "descriptor", kind="organization", descriptor=lemma,
-                       plural=plural)
+        return Mention(
+            char_span, text, token, "descriptor", kind="organization", descriptor=lemma, plural=plural
+        )
     if token.pos_ == "PROPN":
         first = doc[start].text if end - start > 1 else None
         gender = _gender_of(span_tokens, first, lexicon)
         kind: SourceKind = "person" if gender else "organization"
-        return Mention(char_span, text, token, "name", kind=kind, name=strip_name(text), gender=gender,
-                       label=token.ent_type_ or None)
-    return Mention(char_span, text, token, "unnamed", kind="unnamed", name=_unnamed_name(text, span_tokens),
-                   plural=plural)
+        return Mention(
+            char_span,
+            text,
+            token,
+            "name",
+            kind=kind,
+            name=strip_name(text),
+            gender=gender,
+            label=token.ent_type_ or None,
+        )
+    return Mention(
+        char_span,
+        text,
+        token,
+        "unnamed",
+        kind="unnamed",
+        name=_unnamed_name(text, span_tokens),
+        plural=plural,
+    )
 
 
 def _author_of(head: Token) -> Token | None:
