@@ -84,6 +84,7 @@ def test_serve_runs_gunicorn_and_checks_signatures(fresh_db_url: str, standin: S
         process.wait(timeout=20)
 
 
+@pytest.mark.backends("sqlite")  # a configuration check: the database backend plays no part
 def test_serve_and_run_refuse_missing_credentials(fresh_db_url: str) -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLAIMBOT_"))}
     base["DATABASE_URL"] = fresh_db_url
