@@ -71,8 +71,8 @@ def test_seed_extract_meets_every_must_claim_with_verbatim_spans(cli: Any) -> No
         assert all(f not in claim["content"] for f in EXPECTED["not_in_text"])
     wounded = find_claim(record["claims"], EXPECTED["claims"][1])
     assert {"value": 1597.0, "text": "1,597", "bound": "exact"}.items() <= wounded["quantities"][0].items()
-    stretch = [c for c in record["claims"] if "2,870" in c["content"]][0]
-    dead = [q for q in stretch["quantities"] if q["value"] == 2870][0]
+    stretch = next(c for c in record["claims"] if "2,870" in c["content"])
+    dead = next(q for q in stretch["quantities"] if q["value"] == 2870)
     assert dead["bound"] == "at_least"
     saliences = [c["salience"] for c in record["claims"]]
     assert saliences == sorted(saliences, reverse=True)
