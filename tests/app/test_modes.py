@@ -18,7 +18,7 @@ from celery.contrib.testing.worker import start_worker
 from bot.queue import CeleryQueue
 from bot.slack_standin import SlackSender, SlackStandin
 from storage import db
-from tests.plugins.app import ACME, NEWS, SIGNING_SECRET, WORKSPACES, SlackHarness
+from tests.plugins.app import ACME, ALICE, NEWS, SIGNING_SECRET, WORKSPACES, SlackHarness
 
 BROKER = "redis://127.0.0.1:6379/15"
 
@@ -46,7 +46,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_runs_gunicorn_and_checks_signatures(fresh_db_url: str, standin: SlackStandin) -> None:
+def test_serve_runs_gunicorn_checks_signatures_and_answers_a_link(
+    fresh_db_url: str, standin: SlackStandin, page_server: Any
+) -> None:
+    """HTTP mode as deployed: `claimbot serve` execs gunicorn, two workers, token mode, real requests."""
     db.ensure_current(db.make_engine(fresh_db_url))
     port = _free_port()
     env = {
@@ -55,10 +58,11 @@ def test_serve_runs_gunicorn_and_checks_signatures(fresh_db_url: str, standin: S
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_BOT_TOKEN": WORKSPACES[ACME]["bot_token"],
         "CLAIMBOT_SLACK_API_URL": standin.base_url,
+        "CLAIMBOT_ALLOW_PRIVATE_URLS": "true",  # the article page is served from 127.0.0.1
     }
     env.pop("SLACK_CLIENT_ID", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--workers", "1"],
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -79,6 +83,16 @@ def test_serve_runs_gunicorn_and_checks_signatures(fresh_db_url: str, standin: S
             assert "c-42" in sender.url_verification("c-42").text
         with SlackSender(url, "not-the-secret") as forger:
             assert forger.url_verification("c-43").status_code == 401
+        with SlackSender(url, SIGNING_SECRET, bot_user_id=WORKSPACES[ACME]["bot_user_id"]) as sender:
+            event = sender.message_event(ACME, NEWS, ALICE, page_server.url("seed-russian-losses.html"))
+            standin.add_message(event)
+            assert sender.event(ACME, event).status_code == 200
+            where = lambda c: c.ok and c.params.get("thread_ts") == event["ts"]  # noqa: E731
+            reply = standin.wait_for("chat.postMessage", where=where, timeout=60)[0]
+            assert "Konashenkov" in str(reply.params["blocks"])
+            assert reply.token == WORKSPACES[ACME]["bot_token"]
+            time.sleep(1.0)  # a second worker must not answer too
+            assert len([c for c in standin.calls_to("chat.postMessage") if where(c)]) == 1
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
