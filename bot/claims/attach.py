@@ -145,57 +145,40 @@ def attach_quotes(
         if prev is None and not q.closed:
             deferred.append(q)  # perhaps the next paragraph's quotation names its speaker
             continue
-        if prev is not None:
-            added.append(
-                Draft(
-                    kind="direct",
-                    content=q.span,
-                    sentence=prev.sentence,
-                    cue=prev.cue,
-                    cue_strength=prev.cue_strength,
-                    parent=prev,
-                    quotes=[q.span],
-                )
-            )
-        elif unattributed_min_words and q.words >= unattributed_min_words:
-            added.append(
-                Draft(
-                    kind="direct",
-                    content=q.span,
-                    sentence=(q.start, q.end),
-                    cue=None,
-                    cue_strength=0.3,
-                    quotes=[q.span],
-                )
-            )
+        draft = _quote_draft(q, prev, unattributed_min_words)
+        if draft is not None:
+            added.append(draft)
     for q in sorted(deferred, key=lambda q: -q.start):  # the last paragraph names the speaker
-        nxt = _next_speaker(q, drafts + added, text)
-        if nxt is not None:
-            added.append(
-                Draft(
-                    kind="direct",
-                    content=q.span,
-                    sentence=nxt.sentence,
-                    cue=nxt.cue,
-                    cue_strength=nxt.cue_strength,
-                    parent=nxt,
-                    quotes=[q.span],
-                )
-            )
-        elif unattributed_min_words and q.words >= unattributed_min_words:
-            added.append(
-                Draft(
-                    kind="direct",
-                    content=q.span,
-                    sentence=(q.start, q.end),
-                    cue=None,
-                    cue_strength=0.3,
-                    quotes=[q.span],
-                )
-            )
+        draft = _quote_draft(q, _next_speaker(q, drafts + added, text), unattributed_min_words)
+        if draft is not None:
+            added.append(draft)
     kept = [d for d in drafts + added if d.content[1] > d.content[0]]
     _speakers_of_nested_speech(kept)
     return kept
+
+
+def _quote_draft(q: Quote, speaker: Draft | None, unattributed_min_words: int) -> Draft | None:
+    """A quotation as a claim of ``speaker``'s; without one, kept unattributed only when long enough."""
+    if speaker is not None:
+        return Draft(
+            kind="direct",
+            content=q.span,
+            sentence=speaker.sentence,
+            cue=speaker.cue,
+            cue_strength=speaker.cue_strength,
+            parent=speaker,
+            quotes=[q.span],
+        )
+    if unattributed_min_words and q.words >= unattributed_min_words:
+        return Draft(
+            kind="direct",
+            content=q.span,
+            sentence=(q.start, q.end),
+            cue=None,
+            cue_strength=0.3,
+            quotes=[q.span],
+        )
+    return None
 
 
 def _next_speaker(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
