@@ -47,24 +47,23 @@ TOLERANCE = 0.005  # floors sit this far below the measured numbers, for BLAS/pl
 _WORD = re.compile(r"\w+")
 
 
-def load_scorer(path: Path = SCORER) -> ModuleType:
+def _load_shared(path: Path, module_name: str, what: str) -> ModuleType:
+    """Load one of ../shared/eval's scripts by path, so the bench runs exactly the reference code."""
     if not path.is_file():
-        raise SystemExit(f"reference scorer not found at {path} (the shared eval checkout is needed)")
-    spec = importlib.util.spec_from_file_location("claimbot_reference_score", path)
+        raise SystemExit(f"{what} not found at {path} (the shared eval checkout is needed)")
+    spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_scorer(path: Path = SCORER) -> ModuleType:
+    return _load_shared(path, "claimbot_reference_score", "reference scorer")
 
 
 def load_converter(path: Path = CONVERTER) -> ModuleType:
-    if not path.is_file():
-        raise SystemExit(f"PolNeAR converter not found at {path} (the shared eval checkout is needed)")
-    spec = importlib.util.spec_from_file_location("claimbot_reference_convert", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load_shared(path, "claimbot_reference_convert", "PolNeAR converter")
 
 
 def convert_checkout(checkout: Path, out_dir: Path, converter: ModuleType | None = None) -> Path:
