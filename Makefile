@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint services bench clean
+.PHONY: demo test lint services bench model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ bench: $(STAMP)
 	-$(BIN)/python bench/attribution.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/slack_latency.py
+
+# Rebuild bot/claims/attribution_model.json from PolNeAR train: POLNEAR=checkout (else the converted gold file).
+model: $(STAMP)
+	$(BIN)/python bench/train_attribution.py $(POLNEAR)
 
 clean:
 	rm -rf $(VENV) claimbot.db .pytest_cache

@@ -9,6 +9,7 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc
 
 from .finder import FinderSettings, find_claims
+from .learned import load_model
 from .lexicon import load_lexicon
 from .model import Claim
 from .paragraphs import mark_line_breaks
@@ -22,6 +23,8 @@ DEFAULT_CONFIG = {
     "unattributed_quote_words": 8,
     "continuations": True,
     "lookback": 5,
+    "learned": True,
+    "model_path": None,
 }
 _registered = False
 
@@ -70,12 +73,15 @@ def register_components() -> None:
         unattributed_quote_words: int,
         continuations: bool,
         lookback: int,
+        learned: bool,
+        model_path: str | None,
     ) -> AttributionComponent:
         settings = FinderSettings(
             min_quote_words=min_quote_words,
             unattributed_quote_words=unattributed_quote_words,
             continuations=continuations,
             lookback=lookback,
+            model=load_model(model_path) if learned else None,
         )
         return AttributionComponent(
             nlp, name, extension=extension, lexicon_path=lexicon_path, settings=settings

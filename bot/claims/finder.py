@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 from .attach import attach_quotes, overlaps
 from .coref import Referent, Resolver
 from .furniture import furniture_ranges, overlaps_any
+from .learned import AttributionModel, learned_drafts
 from .lexicon import Lexicon
 from .model import Claim, SourceKind
 from .quantities import find_quantities
@@ -30,6 +31,7 @@ class FinderSettings:
     unattributed_quote_words: int = 8
     continuations: bool = True
     lookback: int = 5
+    model: AttributionModel | None = None
 
 
 @dataclass(slots=True)
@@ -180,6 +182,18 @@ def _build(doc: Doc, text: str, ents: list[Span], d: Draft, src: Source, lexicon
     )
 
 
+def _cue_tokens(doc: Doc, drafts: list[Draft]) -> set[int]:
+    """Tokens the rules already read as cues, so the learned layer does not find them twice."""
+    taken: set[int] = set()
+    for d in drafts:
+        if d.verb is not None:
+            taken.add(d.verb.i)
+        if d.cue is not None:
+            span = doc.char_span(d.cue[0], d.cue[1], alignment_mode="expand")
+            taken.update(range(span.start, span.end) if span is not None else ())
+    return taken
+
+
 def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSettings()) -> list[Claim]:
     """All attributed claims of ``doc``, most salient first."""
     drafts = [
@@ -193,6 +207,9 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     text = doc.text
     quotes = find_quotes(text)
     drafts = attach_quotes(text, drafts, quotes, settings.min_quote_words, settings.unattributed_quote_words)
+    if settings.model is not None:
+        drafts = [d for d in drafts if settings.model.confirms(d, lexicon)]
+        drafts += learned_drafts(doc, lexicon, settings.model, _cue_tokens(doc, drafts))
     _link_parents(drafts)
     resolver = Resolver(doc, lexicon, lookback=settings.lookback)
     sources = _resolve(drafts, resolver, lexicon)

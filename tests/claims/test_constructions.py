@@ -143,8 +143,12 @@ def test_no_source_and_no_quote_means_no_claim(nlp: Language) -> None:
     assert claims_of(nlp, "The river rose by two metres overnight.") == []
 
 
-def test_belief_verbs_are_not_claims(nlp: Language) -> None:
-    assert claims_of(nlp, "Smith thinks the market will recover.") == []
+def test_belief_is_attributed_but_ranks_below_speech(nlp: Language) -> None:
+    """PolNeAR counts beliefs as attributions; a summary still puts what was said first."""
+    belief = one(claims_of(nlp, "Smith thinks the market will recover."), cue="thinks")
+    said = one(claims_of(nlp, "Smith said the market will recover."), cue="said")
+    assert (belief.source, belief.content) == ("Smith", "the market will recover")
+    assert belief.salience < said.salience
 
 
 def test_clear_quotation_without_speaker_is_kept_unattributed(nlp: Language) -> None:

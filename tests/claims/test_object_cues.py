@@ -37,8 +37,9 @@ def test_naming_verb_without_predicate_is_a_phone_call(nlp: Language) -> None:
     assert claims_of(nlp, "Senator Lee Park called the company on Monday.") == []
 
 
-def test_intended_criticism_is_not_a_claim(nlp: Language) -> None:
-    assert claims_of(nlp, "The mayor plans to criticize the council at the meeting.") == []
+def test_an_intention_is_attributed_to_whoever_holds_it(nlp: Language) -> None:
+    c = one(claims_of(nlp, "The mayor plans to criticize the council at the meeting."), cue="plans")
+    assert (c.source_mention, c.content) == ("The mayor", "to criticize the council at the meeting")
 
 
 def test_passive_stance_verb_is_left_alone(nlp: Language) -> None:
@@ -57,5 +58,6 @@ def test_possessed_claim_noun_with_that_clause(nlp: Language) -> None:
     assert (c.content, c.source) == ("the audit had been rigged", "Lee Park")
 
 
-def test_belief_noun_is_not_a_cue(nlp: Language) -> None:
-    assert claims_of(nlp, "Senator Lee Park rejected the idea that the audit had been rigged.") == []
+def test_belief_noun_is_not_a_cue_but_the_rejection_is(nlp: Language) -> None:
+    c = one(claims_of(nlp, "Senator Lee Park rejected the idea that the audit had been rigged."))
+    assert (c.cue, c.source, c.content) == ("rejected", "Lee Park", "the idea that the audit had been rigged")

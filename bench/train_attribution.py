@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Train the learned attribution layer (bot/claims/learned.py) on PolNeAR train and write its weights.
+
+    python bench/train_attribution.py [POLNEAR_CHECKOUT] [--gold FILE] [--out FILE] [--holdout N]
+                                      [--threshold P] [--docs-cache FILE]
+
+The one command that rebuilds ``bot/claims/attribution_model.json`` (``make model``). It parses the train
+articles with the same pipeline the extractor uses, labels every candidate cue token and every candidate
+content range of a gold cue from the gold attributions, and fits two logistic regressions (scikit-learn,
+liblinear, fixed seed: the same data gives the same file). The articles of the benchmark's sample
+(``bench/attribution.py``'s evenly spaced ``--holdout`` articles, offset 0) are left out of training, so
+that bench scores articles the model never saw. Only feature names and weights are written: no text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin, Token
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from attribution import CONVERTER, DEFAULT_GOLD, MODEL, convert_checkout, load_scorer, sample  # noqa: E402
+
+from bot.claims.component import COMPONENT  # noqa: E402
+from bot.claims.learned import (  # noqa: E402
+    DEFAULT_MODEL,
+    AttributionModel,
+    LinearModel,
+    candidate_features,
+    content_candidates,
+    cue_features,
+    may_be_cue,
+    quote_parity,
+)
+from bot.claims.lexicon import load_lexicon  # noqa: E402
+from bot.claims.pipeline import load_pipeline  # noqa: E402
+
+OUT = REPO / "bot" / "claims" / DEFAULT_MODEL
+MIN_COUNT = 2  # a feature seen once is noise, and dropping it keeps the file small
+
+
+def parse(articles: list[dict], nlp: Language, cache: Path | None = None) -> list[Doc]:
+    """The articles parsed by the extractor's own pipeline (without the attribution step)."""
+    if cache is not None and cache.is_file():
+        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        same = len(docs) == len(articles)
+        if same and all(d.text == a["text"] for d, a in zip(docs, articles, strict=True)):
+            return docs
+    with nlp.select_pipes(disable=[COMPONENT]):
+        docs = list(nlp.pipe(a["text"] for a in articles))
+    if cache is not None:
+        DocBin(docs=docs).to_disk(cache)
+    return docs
+
+
+def cue_head(doc: Doc, span: list[int]) -> Token | None:
+    """The token of a gold cue span that heads the others ("according" of "according to")."""
+    toks = [t for t in doc if t.idx < span[1] and t.idx + len(t.text) > span[0]]
+    ids = {t.i for t in toks}
+    heads = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
+    return heads[0] if heads else None
+
+
+def gold_cues(doc: Doc, art: dict, scorer: ModuleType) -> dict[int, list[set[int]]]:
+    """Gold cue heads of one article (token index) and the word-token sets of their contents."""
+    index = scorer.TokenIndex(art["text"])
+    out: dict[int, list[set[int]]] = {}
+    for att in art["attributions"]:
+        head = cue_head(doc, att["cue"]) if att.get("cue") else None
+        if head is not None:
+            frags = [tuple(f) for f in att.get("content_frags") or [att["content"]]]
+            out.setdefault(head.i, []).append(index.tokens(frags))
+    return out
+
+
+def examples(
+    articles: list[dict], docs: list[Doc], scorer: ModuleType
+) -> tuple[frozenset[str], list, list, list, list]:
+    """(cue lemmas, cue features, cue labels, content features, content labels) over all articles.
+
+    Cue lemmas are the words that head a gold cue at least MIN_COUNT times; only they are candidates."""
+    lexicon = load_lexicon()
+    golds = [gold_cues(doc, art, scorer) for art, doc in zip(articles, docs, strict=True)]
+    heads = Counter(doc[i].lemma_.lower() for doc, gold in zip(docs, golds, strict=True) for i in gold)
+    lemmas = frozenset(lemma for lemma, n in heads.items() if n >= MIN_COUNT)
+    cue_x, cue_y, con_x, con_y = [], [], [], []
+    for art, doc, gold in zip(articles, docs, golds, strict=True):
+        index = scorer.TokenIndex(art["text"])
+        for sent in doc.sents:
+            parity = quote_parity(sent)
+            for tok in sent:
+                if not may_be_cue(tok, lemmas):
+                    continue
+                feats = cue_features(tok, lexicon, sent, parity[tok.i - sent.start])
+                cue_x.append(feats)
+                cue_y.append(int(tok.i in gold))
+                for content in gold.get(tok.i, []):
+                    for kind, rng in content_candidates(tok, sent):
+                        start, end = doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text)
+                        con_x.append(candidate_features(tok, kind, rng, feats))
+                        con_y.append(int(scorer.jacc(content, index.tokens([(start, end)])) >= 0.5))
+    return lemmas, cue_x, cue_y, con_x, con_y
+
+
+def fit(x: list[list[str]], y: list[int], c: float) -> LinearModel:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(f for feats in x for f in set(feats))
+    rows = [{f: 1 for f in feats if counts[f] >= MIN_COUNT} for feats in x]
+    vec = DictVectorizer()
+    matrix = vec.fit_transform(rows).tocsr()
+    matrix.indices = matrix.indices.astype("int32")  # liblinear takes 32-bit sparse indices only
+    matrix.indptr = matrix.indptr.astype("int32")
+    clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=0)
+    clf.fit(matrix, y)
+    weights = {
+        name: round(float(w), 4)
+        for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
+        if abs(w) >= 1e-3
+    }
+    return LinearModel(weights=dict(sorted(weights.items())), bias=round(float(clf.intercept_[0]), 4))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("polnear", type=Path, nargs="?", default=None, help="a PolNeAR checkout (else --gold)")
+    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--holdout", type=int, default=200, help="the bench sample left out of training")
+    ap.add_argument("--holdout-offset", type=int, default=0)
+    ap.add_argument("--threshold", type=float, default=0.5, help="cue probability a learned draft needs")
+    ap.add_argument("--veto", type=float, default=0.2, help="cue probability below which a rule draft goes")
+    ap.add_argument("--c-cue", type=float, default=0.3)
+    ap.add_argument("--c-content", type=float, default=0.3)
+    ap.add_argument("--docs-cache", type=Path, help="keep the parsed train articles here between runs")
+    ap.add_argument("--model", default=MODEL)
+    args = ap.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="claimbot-polnear-") as workdir:
+        gold = convert_checkout(args.polnear, Path(workdir)) if args.polnear else args.gold
+        if not gold.is_file():
+            print(f"gold file {gold} not found (run {CONVERTER} or pass a PolNeAR checkout)", file=sys.stderr)
+            return 2
+        with open(gold, encoding="utf-8") as fh:
+            articles = [json.loads(line) for line in fh if line.strip()]
+    held = {a["id"] for a in sample(articles, args.holdout, args.holdout_offset)} if args.holdout else set()
+    docs = parse(articles, load_pipeline(args.model, learned=False), args.docs_cache)
+    train = [(a, d) for a, d in zip(articles, docs, strict=True) if a["id"] not in held]
+    lemmas, cue_x, cue_y, con_x, con_y = examples([a for a, _ in train], [d for _, d in train], load_scorer())
+    model = AttributionModel(
+        cue=fit(cue_x, cue_y, args.c_cue),
+        content=fit(con_x, con_y, args.c_content),
+        threshold=args.threshold,
+        veto=args.veto,
+        lemmas=lemmas,
+        meta={
+            "trained_on": "PolNeAR train",
+            "articles": len(train),
+            "held_out_sample": {"limit": args.holdout, "offset": args.holdout_offset},
+            "cue_examples": len(cue_y),
+            "content_examples": len(con_y),
+            "spacy_model": args.model,
+        },
+    )
+    args.out.write_text(json.dumps(model.to_json(), indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    size = args.out.stat().st_size
+    print(
+        f"trained on {len(train)} articles ({len(held)} held out): {len(lemmas)} cue words, "
+        f"cue {len(cue_y)} examples "
+        f"({sum(cue_y)} cues, {len(model.cue.weights)} weights), content {len(con_y)} examples "
+        f"({len(model.content.weights)} weights) -> {args.out} ({size / 1e6:.2f} MB)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
