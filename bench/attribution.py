@@ -11,6 +11,10 @@ scorer) instead of reading --gold. Speed: the bare spaCy pipeline (spacy.load of
 added) and the whole extraction run on the same texts in the same process, interleaved article by article,
 and both words/s are printed with their ratio.
 
+The learned layer (bot/claims/learned.py) is trained by bench/train_attribution.py on the train part less
+the default sample here (200 articles, offset 0), so that sample is scored by a model that never saw it;
+any other sample overlaps the training articles and the bench says so above its table.
+
 --check fails (exit 1) when precision, recall or F1 fall below the floors pinned in bench/eval_baseline.json
 (the trafilatura eval_gate idea); --update-baseline pins the current numbers and refuses to lower a floor
 unless --allow-regression is given. Tune on polnear-train only: the dev and test parts are held out.

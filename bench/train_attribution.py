@@ -140,9 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--holdout", type=int, default=200, help="the bench sample left out of training")
     ap.add_argument("--holdout-offset", type=int, default=0)
     ap.add_argument("--threshold", type=float, default=0.5, help="cue probability a learned draft needs")
+    ap.add_argument("--confidence", type=float, default=0.3,
+                    help="cue x content probability a learned draft needs")
+    ap.add_argument("--nominal-confidence", type=float, default=0.5,
+                    help="the same for a content with no verb and no quotation")
     ap.add_argument("--veto", type=float, default=0.2, help="cue probability below which a rule draft goes")
     ap.add_argument("--c-cue", type=float, default=0.3)
-    ap.add_argument("--c-content", type=float, default=0.3)
+    ap.add_argument("--c-content", type=float, default=1.0)
     ap.add_argument("--docs-cache", type=Path, help="keep the parsed train articles here between runs")
     ap.add_argument("--model", default=MODEL)
     args = ap.parse_args(argv)
@@ -162,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         cue=fit(cue_x, cue_y, args.c_cue),
         content=fit(con_x, con_y, args.c_content),
         threshold=args.threshold,
+        confidence=args.confidence,
+        nominal_confidence=args.nominal_confidence,
         veto=args.veto,
         lemmas=lemmas,
         meta={

@@ -53,16 +53,25 @@ class LinearModel:
 
 @dataclass(frozen=True, slots=True)
 class AttributionModel:
-    """The cue classifier, the content chooser, the cue probability a learned draft needs (``threshold``)
-    and the one below which a rule's indirect draft is dropped (``veto``: a reporting verb used otherwise,
-    "said to be", "asked about")."""
+    """The cue classifier and the content chooser, with cut-offs: the cue probability a learned draft
+    needs (``threshold``); the product of cue and content probabilities it needs (``confidence``: a sure
+    cue with a doubtful content is dropped, not guessed), higher for a bare noun phrase with no verb and no
+    quotation ("endorsed Lopez": ``nominal_confidence``); and the cue probability below which a rule's
+    indirect draft is dropped (``veto``: a reporting verb used otherwise, "said to be", "asked about")."""
 
     cue: LinearModel
     content: LinearModel
     threshold: float
+    confidence: float
+    nominal_confidence: float
     veto: float
     lemmas: frozenset[str]
     meta: dict
+
+    def needed(self, content: Span) -> float:
+        """The cue x content probability a learned draft with this content needs."""
+        clausal = any(t.pos_ in {"VERB", "AUX"} or is_quote_mark(t) for t in content)
+        return self.confidence if clausal else max(self.confidence, self.nominal_confidence)
 
     def may_be_cue(self, tok: Token) -> bool:
         return may_be_cue(tok, self.lemmas)
@@ -76,6 +85,8 @@ class AttributionModel:
     def to_json(self) -> dict:
         return {
             "threshold": self.threshold,
+            "confidence": self.confidence,
+            "nominal_confidence": self.nominal_confidence,
             "veto": self.veto,
             "lemmas": sorted(self.lemmas),
             "meta": self.meta,
@@ -89,6 +100,8 @@ class AttributionModel:
             cue=LinearModel.from_json(data["cue"]),
             content=LinearModel.from_json(data["content"]),
             threshold=float(data["threshold"]),
+            confidence=float(data.get("confidence", 0.0)),
+            nominal_confidence=float(data.get("nominal_confidence", 0.0)),
             veto=float(data.get("veto", 0.0)),
             lemmas=frozenset(data["lemmas"]),
             meta=dict(data.get("meta", {})),
@@ -254,7 +267,8 @@ def learned_drafts(doc: Doc, lexicon: Lexicon, model: AttributionModel, taken: s
                     best = (s, rng)
             if best is None:
                 continue
-            if not _plausible(tok, doc[best[1][0] : best[1][1]], lexicon):
+            content = doc[best[1][0] : best[1][1]]
+            if p * best[0] < model.needed(content) or not _plausible(tok, content, lexicon):
                 continue
             yield Draft(
                 kind="indirect",

@@ -36,7 +36,7 @@ def test_the_shipped_model_is_small_and_holds_no_text() -> None:
     model = load_model()
     assert model is not None
     assert MODEL_FILE.stat().st_size < 20_000_000
-    assert 0 < model.veto < model.threshold < 1
+    assert 0 < model.veto < model.threshold < 1 and 0 < model.confidence <= model.nominal_confidence < 1
     names = list(model.cue.weights) + list(model.content.weights)
     assert names and max(len(n) for n in names) < 120  # feature names (words and labels), never sentences
     assert not any(re.search(r"\s", n) for n in names)
@@ -46,9 +46,11 @@ def test_a_linear_model_is_a_sigmoid_of_its_summed_weights() -> None:
     m = LinearModel(weights={"a": 1.0, "b": -0.5}, bias=0.25)
     assert m.score(["a", "b", "unknown"]) == pytest.approx(1 / (1 + math.exp(-0.75)))
     assert m.score(["a"] * 100) == pytest.approx(1.0)  # clamped, no overflow
-    model = AttributionModel(m, m, 0.5, 0.1, frozenset({"hope"}), {})
+    model = AttributionModel(m, m, 0.5, 0.2, 0.4, 0.1, frozenset({"hope"}), {})
     again = AttributionModel.from_json(json.loads(json.dumps(model.to_json())))
-    assert again.cue == m and (again.threshold, again.veto, again.lemmas) == (0.5, 0.1, {"hope"})
+    assert again.cue == m and (again.threshold, again.confidence, again.veto) == (0.5, 0.2, 0.1)
+    assert again.nominal_confidence == 0.4
+    assert again.lemmas == {"hope"}
 
 
 @pytest.mark.parametrize(
@@ -125,3 +127,12 @@ def test_training_on_a_small_corpus_gives_a_working_model(nlp: Language) -> None
     fears, fear = doc[1], doc[7]
     assert (fears.text, fear.text) == ("fears", "Fear")
     assert cue_model.score(cue_features(fears, lexicon)) > 0.5 > cue_model.score(cue_features(fear, lexicon))
+
+
+def test_a_bare_noun_phrase_needs_more_confidence_than_a_clause(nlp: Language) -> None:
+    m = LinearModel(weights={}, bias=0.0)
+    model = AttributionModel(m, m, 0.5, 0.3, 0.5, 0.2, frozenset(), {})
+    doc = nlp('Smith backed Maria Lopez. Smith said the plan will work. Smith called it "a disgrace".')
+    noun, clause, quote = doc[2:4], doc[7:11], doc[15:19]
+    assert (noun.text, clause.text, quote.text) == ("Maria Lopez", "the plan will work", '"a disgrace"')
+    assert (model.needed(noun), model.needed(clause), model.needed(quote)) == (0.5, 0.3, 0.3)
