@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.claims import Claim, extract_claims, load_pipeline  # noqa: E402
-from bot.claims.learned import load_model  # noqa: E402
+from bot.claims.linear import load_model  # noqa: E402
 
 SCORER = REPO.parent / "shared" / "eval" / "score.py"
 CONVERTER = REPO.parent / "shared" / "eval" / "convert_polnear.py"

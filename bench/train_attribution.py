@@ -32,17 +32,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from attribution import CONVERTER, DEFAULT_GOLD, MODEL, convert_checkout, load_scorer, sample  # noqa: E402
 
 from bot.claims.component import COMPONENT  # noqa: E402
-from bot.claims.learned import (  # noqa: E402
-    DEFAULT_MODEL,
-    AttributionModel,
-    LinearModel,
+from bot.claims.cue_features import (  # noqa: E402
+    SentenceView,
     candidate_features,
     content_candidates,
     cue_features,
-    may_be_cue,
-    quote_parity,
 )
 from bot.claims.lexicon import load_lexicon  # noqa: E402
+from bot.claims.linear import DEFAULT_MODEL, AttributionModel, LinearModel, may_be_cue  # noqa: E402
 from bot.claims.pipeline import load_pipeline  # noqa: E402
 
 OUT = REPO / "bot" / "claims" / DEFAULT_MODEL
@@ -97,17 +94,17 @@ def examples(
     for art, doc, gold in zip(articles, docs, golds, strict=True):
         index = scorer.TokenIndex(art["text"])
         for sent in doc.sents:
-            parity = quote_parity(sent)
+            view = SentenceView(sent)
             for tok in sent:
                 if not may_be_cue(tok, lemmas):
                     continue
-                feats = cue_features(tok, lexicon, sent, parity[tok.i - sent.start])
+                feats = cue_features(tok, lexicon, view)
                 cue_x.append(feats)
                 cue_y.append(int(tok.i in gold))
                 for content in gold.get(tok.i, []):
-                    for kind, rng in content_candidates(tok, sent):
+                    for kind, rng in content_candidates(tok, view):
                         start, end = doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text)
-                        con_x.append(candidate_features(tok, kind, rng, feats))
+                        con_x.append(candidate_features(tok, kind, rng, feats, view))
                         con_y.append(int(scorer.jacc(content, index.tokens([(start, end)])) >= 0.5))
     return lemmas, cue_x, cue_y, con_x, con_y
 

@@ -9,8 +9,8 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc
 
 from .finder import FinderSettings, find_claims
-from .learned import load_model
 from .lexicon import load_lexicon
+from .linear import load_model
 from .model import Claim
 from .paragraphs import mark_line_breaks
 

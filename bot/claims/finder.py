@@ -11,8 +11,9 @@ from spacy.tokens import Doc, Span
 from .attach import attach_quotes, overlaps
 from .coref import Referent, Resolver
 from .furniture import furniture_ranges, overlaps_any
-from .learned import AttributionModel, learned_drafts
+from .learned import confirmed, learned_drafts
 from .lexicon import Lexicon
+from .linear import AttributionModel
 from .model import Claim, SourceKind
 from .quantities import find_quantities
 from .quotes import find_quotes
@@ -208,7 +209,7 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     quotes = find_quotes(text)
     drafts = attach_quotes(text, drafts, quotes, settings.min_quote_words, settings.unattributed_quote_words)
     if settings.model is not None:
-        drafts = [d for d in drafts if settings.model.confirms(d, lexicon)]
+        drafts = confirmed(doc, drafts, lexicon, settings.model)
         drafts += learned_drafts(doc, lexicon, settings.model, _cue_tokens(doc, drafts))
     _link_parents(drafts)
     resolver = Resolver(doc, lexicon, lookback=settings.lookback)

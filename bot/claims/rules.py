@@ -76,9 +76,21 @@ def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and junk(doc[end - 1], False):
         end -= 1
-    if end - start < 1 or sum(1 for t in doc[start:end] if t.is_alpha or t.like_num) < 2:
+    if end - start < 1 or not _two_words(doc, start, end):
         return None
     return start, end
+
+
+def _two_words(doc: Doc, start: int, end: int) -> bool:
+    """At least two words or numbers in [start, end); stops at the second (ranges can be whole sentences)."""
+    seen = 0
+    for i in range(start, end):
+        tok = doc[i]
+        if tok.is_alpha or tok.like_num:
+            seen += 1
+            if seen == 2:
+                return True
+    return False
 
 
 def cue_span(verb: Token, lexicon: Lexicon) -> tuple[int, int] | None:

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from bot.claims.cue_features import SentenceView, cue_features
 from bot.claims.finder import FinderSettings, find_claims
-from bot.claims.learned import AttributionModel, LinearModel, cue_features, load_model
+from bot.claims.learned import MAX_CONTENT_TOKENS
 from bot.claims.lexicon import load_lexicon
+from bot.claims.linear import AttributionModel, LinearModel, load_model
 from tests.claims.test_constructions import claims_of, one
 
 REPO = Path(__file__).resolve().parents[2]
@@ -132,7 +134,23 @@ def test_training_on_a_small_corpus_gives_a_working_model(nlp: Language) -> None
 def test_a_bare_noun_phrase_needs_more_confidence_than_a_clause(nlp: Language) -> None:
     m = LinearModel(weights={}, bias=0.0)
     model = AttributionModel(m, m, 0.5, 0.3, 0.5, 0.2, frozenset(), {})
+    assert (model.needed(clausal=False), model.needed(clausal=True)) == (0.5, 0.3)
     doc = nlp('Smith backed Maria Lopez. Smith said the plan will work. Smith called it "a disgrace".')
-    noun, clause, quote = doc[2:4], doc[7:11], doc[15:19]
-    assert (noun.text, clause.text, quote.text) == ("Maria Lopez", "the plan will work", '"a disgrace"')
-    assert (model.needed(noun), model.needed(clause), model.needed(quote)) == (0.5, 0.3, 0.3)
+    views = [SentenceView(s) for s in doc.sents]
+    noun, clause, quote = (2, 4), (7, 11), (15, 19)
+    texts = [doc[a:b].text for a, b in (noun, clause, quote)]
+    assert texts == ["Maria Lopez", "the plan will work", '"a disgrace"']
+    assert not views[0].has_verb(*noun) and not views[0].has_quote(*noun)
+    assert views[1].has_verb(*clause) and views[2].has_quote(*quote) and not views[2].has_verb(*quote)
+    assert views[2].in_quotes(16) and not views[2].in_quotes(14)
+
+
+def test_a_run_on_sentence_of_nested_cues_gives_bounded_learned_claims(nlp: Language) -> None:
+    """Each nested cue could claim the rest of the sentence: the learned layer caps contents, so the claim
+    text of a hostile page grows with the page, not with its square."""
+    text = " ".join(["Smith hopes that Jones believes that Lee fears the plan will fail and"] * 120)
+    doc = nlp(text)
+    learned = [c for c in doc._.claims if not load_lexicon().is_cue(doc.char_span(*c.cue_span).lemma_)]
+    assert learned  # the learned layer did find cues here
+    assert sum(len(c.content) for c in learned) < len(text)  # uncapped, it was 60 times the text
+    assert all(len(nlp.make_doc(c.content)) <= MAX_CONTENT_TOKENS <= 150 for c in learned)
