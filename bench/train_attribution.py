@@ -15,12 +15,13 @@ that bench scores articles the model never saw. Only feature names and weights a
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
+import re
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Token
@@ -29,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attribution import CONVERTER, DEFAULT_GOLD, MODEL, convert_checkout, load_scorer, sample  # noqa: E402
+from attribution import CONVERTER, DEFAULT_GOLD, MODEL, convert_checkout, sample  # noqa: E402
 
 from bot.claims.component import COMPONENT  # noqa: E402
 from bot.claims.cue_features import (  # noqa: E402
@@ -43,6 +44,7 @@ from bot.claims.linear import DEFAULT_MODEL, AttributionModel, LinearModel, may_
 from bot.claims.pipeline import load_pipeline  # noqa: E402
 
 OUT = REPO / "bot" / "claims" / DEFAULT_MODEL
+_WORD = re.compile(r"\w+")
 MIN_COUNT = 2  # a feature seen once is noise, and dropping it keeps the file small
 
 
@@ -68,9 +70,34 @@ def cue_head(doc: Doc, span: list[int]) -> Token | None:
     return heads[0] if heads else None
 
 
-def gold_cues(doc: Doc, art: dict, scorer: ModuleType) -> dict[int, list[set[int]]]:
+class WordIndex:
+    """A text's word tokens as ../shared/eval/score.py counts them (runs of \\w, a span holds every word it
+    overlaps), so a candidate is labelled right by the scorer's own rule, Jaccard >= 0.5, without needing
+    the shared checkout to train."""
+
+    def __init__(self, text: str) -> None:
+        words = list(_WORD.finditer(text))
+        self.starts = [m.start() for m in words]
+        self.ends = [m.end() for m in words]
+
+    def tokens(self, spans: list[tuple[int, int]]) -> set[int]:
+        out: set[int] = set()
+        for start, end in spans:
+            i = bisect.bisect_right(self.ends, start)
+            while i < len(self.starts) and self.starts[i] < end:
+                out.add(i)
+                i += 1
+        return out
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def gold_cues(doc: Doc, art: dict) -> dict[int, list[set[int]]]:
     """Gold cue heads of one article (token index) and the word-token sets of their contents."""
-    index = scorer.TokenIndex(art["text"])
+    index = WordIndex(art["text"])
     out: dict[int, list[set[int]]] = {}
     for att in art["attributions"]:
         head = cue_head(doc, att["cue"]) if att.get("cue") else None
@@ -81,18 +108,18 @@ def gold_cues(doc: Doc, art: dict, scorer: ModuleType) -> dict[int, list[set[int
 
 
 def examples(
-    articles: list[dict], docs: list[Doc], scorer: ModuleType
+    articles: list[dict], docs: list[Doc]
 ) -> tuple[frozenset[str], list, list, list, list]:
     """(cue lemmas, cue features, cue labels, content features, content labels) over all articles.
 
     Cue lemmas are the words that head a gold cue at least MIN_COUNT times; only they are candidates."""
     lexicon = load_lexicon()
-    golds = [gold_cues(doc, art, scorer) for art, doc in zip(articles, docs, strict=True)]
+    golds = [gold_cues(doc, art) for art, doc in zip(articles, docs, strict=True)]
     heads = Counter(doc[i].lemma_.lower() for doc, gold in zip(docs, golds, strict=True) for i in gold)
     lemmas = frozenset(lemma for lemma, n in heads.items() if n >= MIN_COUNT)
     cue_x, cue_y, con_x, con_y = [], [], [], []
     for art, doc, gold in zip(articles, docs, golds, strict=True):
-        index = scorer.TokenIndex(art["text"])
+        index = WordIndex(art["text"])
         for sent in doc.sents:
             view = SentenceView(sent)
             for tok in sent:
@@ -105,7 +132,7 @@ def examples(
                     for kind, rng in content_candidates(tok, view):
                         start, end = doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text)
                         con_x.append(candidate_features(tok, kind, rng, feats, view))
-                        con_y.append(int(scorer.jacc(content, index.tokens([(start, end)])) >= 0.5))
+                        con_y.append(int(jaccard(content, index.tokens([(start, end)])) >= 0.5))
     return lemmas, cue_x, cue_y, con_x, con_y
 
 
@@ -158,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     held = {a["id"] for a in sample(articles, args.holdout, args.holdout_offset)} if args.holdout else set()
     docs = parse(articles, load_pipeline(args.model, learned=False), args.docs_cache)
     train = [(a, d) for a, d in zip(articles, docs, strict=True) if a["id"] not in held]
-    lemmas, cue_x, cue_y, con_x, con_y = examples([a for a, _ in train], [d for _, d in train], load_scorer())
+    lemmas, cue_x, cue_y, con_x, con_y = examples([a for a, _ in train], [d for _, d in train])
     model = AttributionModel(
         cue=fit(cue_x, cue_y, args.c_cue),
         content=fit(con_x, con_y, args.c_content),

@@ -120,7 +120,7 @@ def test_training_on_a_small_corpus_gives_a_working_model(nlp: Language) -> None
             text += sentence
         articles.append({"id": f"a{k}", "text": text, "attributions": atts})
     docs = train.parse(articles, nlp)
-    lemmas, cue_x, cue_y, _, con_y = train.examples(articles, docs, train.load_scorer())
+    lemmas, cue_x, cue_y, _, con_y = train.examples(articles, docs)
     assert {"fear", "believe", "doubt"} <= lemmas and "common" not in lemmas
     assert sum(cue_y) == 24 and 0 < sum(con_y) < len(con_y) and len(cue_y) > 24
     cue_model = train.fit(cue_x, cue_y, 1.0)
@@ -154,3 +154,12 @@ def test_a_run_on_sentence_of_nested_cues_gives_bounded_learned_claims(nlp: Lang
     assert learned  # the learned layer did find cues here
     assert sum(len(c.content) for c in learned) < len(text)  # uncapped, it was 60 times the text
     assert all(len(nlp.make_doc(c.content)) <= MAX_CONTENT_TOKENS <= 150 for c in learned)
+
+
+def test_training_labels_count_words_as_the_scorer_does() -> None:
+    train = _train_module()
+    index = train.WordIndex('Smith said "it\'s fine," today.')
+    assert index.tokens([(0, 5)]) == {0}
+    assert index.tokens([(8, 9)]) == {1}  # a span touching part of a word holds the whole word
+    assert index.tokens([(11, 22)]) == {2, 3, 4}  # "it", "s", "fine": quotation marks never count
+    assert train.jaccard({2, 3, 4}, {3, 4, 5}) == 0.5 and train.jaccard(set(), set()) == 0.0
