@@ -9,6 +9,7 @@ import math
 import re
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from spacy.language import Language
@@ -24,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 MODEL_FILE = REPO / "bot" / "claims" / "attribution_model.json"
 
 
-def _train_module():
+def _train_module() -> ModuleType:
     path = REPO / "bench" / "train_attribution.py"
     spec = importlib.util.spec_from_file_location("claimbot_train_attribution", path)
     assert spec and spec.loader
