@@ -42,6 +42,7 @@ from bot.claims.cue_features import (  # noqa: E402
 from bot.claims.lexicon import load_lexicon  # noqa: E402
 from bot.claims.linear import DEFAULT_MODEL, AttributionModel, LinearModel, may_be_cue  # noqa: E402
 from bot.claims.pipeline import load_pipeline  # noqa: E402
+from bot.claims.rules import char_span  # noqa: E402
 
 OUT = REPO / "bot" / "claims" / DEFAULT_MODEL
 _WORD = re.compile(r"\w+")
@@ -64,10 +65,10 @@ def parse(articles: list[dict], nlp: Language, cache: Path | None = None) -> lis
 
 def cue_head(doc: Doc, span: list[int]) -> Token | None:
     """The token of a gold cue span that heads the others ("according" of "according to")."""
-    toks = [t for t in doc if t.idx < span[1] and t.idx + len(t.text) > span[0]]
-    ids = {t.i for t in toks}
-    heads = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
-    return heads[0] if heads else None
+    toks = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if toks is None:
+        return None
+    return next((t for t in toks if not toks.start <= t.head.i < toks.end or t.head.i == t.i), None)
 
 
 class WordIndex:
@@ -95,9 +96,8 @@ def jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def gold_cues(doc: Doc, art: dict) -> dict[int, list[set[int]]]:
+def gold_cues(doc: Doc, art: dict, index: WordIndex) -> dict[int, list[set[int]]]:
     """Gold cue heads of one article (token index) and the word-token sets of their contents."""
-    index = WordIndex(art["text"])
     out: dict[int, list[set[int]]] = {}
     for att in art["attributions"]:
         head = cue_head(doc, att["cue"]) if att.get("cue") else None
@@ -114,12 +114,12 @@ def examples(
 
     Cue lemmas are the words that head a gold cue at least MIN_COUNT times; only they are candidates."""
     lexicon = load_lexicon()
-    golds = [gold_cues(doc, art) for art, doc in zip(articles, docs, strict=True)]
+    indexes = [WordIndex(art["text"]) for art in articles]
+    golds = [gold_cues(doc, art, index) for art, doc, index in zip(articles, docs, indexes, strict=True)]
     heads = Counter(doc[i].lemma_.lower() for doc, gold in zip(docs, golds, strict=True) for i in gold)
     lemmas = frozenset(lemma for lemma, n in heads.items() if n >= MIN_COUNT)
     cue_x, cue_y, con_x, con_y = [], [], [], []
-    for art, doc, gold in zip(articles, docs, golds, strict=True):
-        index = WordIndex(art["text"])
+    for doc, gold, index in zip(docs, golds, indexes, strict=True):
         for sent in doc.sents:
             view = SentenceView(sent)
             for tok in sent:
@@ -128,11 +128,17 @@ def examples(
                 feats = cue_features(tok, lexicon, view)
                 cue_x.append(feats)
                 cue_y.append(int(tok.i in gold))
-                for content in gold.get(tok.i, []):
-                    for kind, rng in content_candidates(tok, view):
-                        start, end = doc[rng[0]].idx, doc[rng[1] - 1].idx + len(doc[rng[1] - 1].text)
-                        con_x.append(candidate_features(tok, kind, rng, feats, view))
-                        con_y.append(int(jaccard(content, index.tokens([(start, end)])) >= 0.5))
+                contents = gold.get(tok.i, [])
+                if not contents:
+                    continue
+                candidates = [
+                    (candidate_features(tok, kind, rng, feats, view), index.tokens([char_span(doc, *rng)]))
+                    for kind, rng in content_candidates(tok, view)
+                ]
+                for content in contents:
+                    for cand_feats, words in candidates:
+                        con_x.append(cand_feats)
+                        con_y.append(int(jaccard(content, words) >= 0.5))
     return lemmas, cue_x, cue_y, con_x, con_y
 
 

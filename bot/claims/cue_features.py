@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from .lexicon import Lexicon
 from .rules import is_quote_mark, trim
@@ -96,18 +96,18 @@ def _word(tok: Token) -> str:
     return "<sp>" if tok.is_space else tok.lower_
 
 
-def _solid(tok: Token, start: int, end: int) -> bool:
+def _solid(doc: Doc, start: int, end: int) -> bool:
     """Some token of [start, end) is neither punctuation nor blank (stops at the first)."""
-    doc = tok.doc
     return any(not (doc[i].is_punct or doc[i].is_space) for i in range(start, end))
 
 
-def _outside(tok: Token, outer: Token, inner: Token) -> Range | None:
+def _outside(outer: Token, inner: Token) -> Range | None:
     """``outer``'s phrase without ``inner``'s: the side that is left, or the whole phrase when words
     stand on both sides ("Most of the closures, he said, have hit rural clinics")."""
     lo, hi = outer.left_edge.i, outer.right_edge.i + 1
     cut_lo, cut_hi = inner.left_edge.i, inner.right_edge.i + 1
-    left, right = _solid(tok, lo, cut_lo), _solid(tok, cut_hi, hi)
+    doc = outer.doc
+    left, right = _solid(doc, lo, cut_lo), _solid(doc, cut_hi, hi)
     if left and right:
         return lo, hi
     if left:
@@ -146,9 +146,9 @@ def content_candidates(tok: Token, view: SentenceView | None = None) -> Iterator
         yield from emit("clause", (kept_children[0].left_edge.i, kept_children[-1].right_edge.i + 1))
     head = tok.head
     if head.i != tok.i:
-        yield from emit("head", _outside(tok, head, tok))
+        yield from emit("head", _outside(head, tok))
         if head.head.i != head.i:
-            yield from emit("head2", _outside(tok, head.head, head))
+            yield from emit("head2", _outside(head.head, head))
     yield from emit("after", (tok.i + 1, view.end))
     yield from emit("before", (view.start, tok.i))
 
