@@ -15,6 +15,7 @@ from .learned import confirmed, learned_drafts
 from .lexicon import Lexicon
 from .linear import AttributionModel
 from .model import Claim, SourceKind
+from .nesting import drop_nested
 from .quantities import find_quantities
 from .quotes import find_quotes
 from .rules import Draft, according_drafts, colon_drafts, noun_drafts, trim, verb_drafts
@@ -222,13 +223,15 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
         drafts += extra
     furniture = furniture_ranges(text, lexicon)
     ents = list(doc.ents)
-    claims: dict[tuple[tuple[int, int], tuple[int, int] | None], Claim] = {}
+    standing = []
     for d in sorted(drafts, key=lambda d: d.order):
         src = sources[id(d)]
         if src.name is None and src.mention is None and d.kind != "direct":
             continue  # only a clear quotation may stand without a source
         spans = [d.content] + ([d.cue] if d.cue else []) + ([src.mention.span] if src.mention else [])
-        if any(overlaps_any(sp, furniture) for sp in spans):
-            continue
-        claims.setdefault((d.content, d.cue), _build(doc, text, ents, d, src, lexicon))
+        if not any(overlaps_any(sp, furniture) for sp in spans):
+            standing.append(d)
+    claims: dict[tuple[tuple[int, int], tuple[int, int] | None], Claim] = {}
+    for d in drop_nested(text, standing):
+        claims.setdefault((d.content, d.cue), _build(doc, text, ents, d, sources[id(d)], lexicon))
     return sorted(claims.values(), key=lambda c: (-c.salience, c.content_span[0]))

@@ -122,10 +122,27 @@ def test_unnamed_sources(nlp: Language, text: str, source: str) -> None:
 
 
 def test_participle_cue_speaks_for_the_main_speaker(nlp: Language) -> None:
+    text = ("Smith said on Monday that the factory would close in March, "
+            "adding that 300 workers would lose their jobs.")
+    claims = claims_of(nlp, text)
+    adding = one(claims, cue="adding")
+    assert (adding.source, adding.content) == ("Smith", "300 workers would lose their jobs")
+    assert one(claims, cue="said").content == "the factory would close in March"
+
+
+def test_participle_read_inside_the_content_is_not_repeated(nlp: Language) -> None:
+    # The parser hangs "adding" on "close": the said-claim holds those words, so they are not claimed twice.
     text = "Smith said the factory would close, adding that 300 workers would lose their jobs."
-    adding = one(claims_of(nlp, text), cue="adding")
-    assert adding.source == "Smith"
-    assert "300 workers" in adding.content
+    claims = claims_of(nlp, text)
+    assert [(c.cue, c.source) for c in claims] == [("said", "Smith")]
+    assert claims[0].content == "the factory would close, adding that 300 workers would lose their jobs"
+
+
+def test_speech_reported_inside_a_quotation_stays_the_quoting_speakers(nlp: Language) -> None:
+    text = ('"We have a plan for jobs. Trump says we can just print more money to pay our debt down," '
+            "Clinton said.")
+    claims = claims_of(nlp, text)
+    assert [(c.cue, c.source, c.kind) for c in claims] == [("said", "Clinton", "direct")]
 
 
 def test_quantities_value_hedge_and_counted(nlp: Language) -> None:
