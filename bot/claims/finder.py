@@ -15,7 +15,7 @@ from .learned import confirmed, learned_drafts
 from .lexicon import Lexicon
 from .linear import AttributionModel
 from .model import Claim, SourceKind
-from .nesting import drop_nested
+from .nesting import drop_nested, drop_repeats
 from .quantities import find_quantities
 from .quotes import find_quotes
 from .rules import Draft, according_drafts, colon_drafts, noun_drafts, trim, verb_drafts
@@ -232,6 +232,6 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
         if not any(overlaps_any(sp, furniture) for sp in spans):
             standing.append(d)
     claims: dict[tuple[tuple[int, int], tuple[int, int] | None], Claim] = {}
-    for d in drop_nested(text, standing):
+    for d in drop_repeats(text, drop_nested(text, standing)):
         claims.setdefault((d.content, d.cue), _build(doc, text, ents, d, sources[id(d)], lexicon))
     return sorted(claims.values(), key=lambda c: (-c.salience, c.content_span[0]))

@@ -1,4 +1,5 @@
-"""Reported speech inside another claim's content: '"Trump says we can print money," Clinton said'.
+"""Claims inside or on top of another claim: reported speech within a claim's content ('"Trump says we can
+print money," Clinton said'), and two cues over the same words ("repeated his claim that ...").
 
 The outer claim already carries the inner one's words, and a reader wants them once, from the speaker who put
 them in the article. On the bench's PolNeAR sample an indirect claim nested this way matches an annotated
@@ -31,8 +32,8 @@ def _jaccard(a: set[int], b: set[int]) -> float:
 def nested(text: str, inner: Draft, outer: Draft) -> bool:
     """``inner`` is reported within ``outer``: its cue sits in ``outer``'s content, and its content lies
     inside that content or is mostly the same words."""
-    cue, within = inner.cue, outer.content
-    if cue is None or inner is outer or not (within[0] <= cue[0] and cue[1] <= within[1]):
+    within = outer.content
+    if inner is outer or not _cue_within(inner, outer):
         return False
     if within[0] <= inner.content[0] and inner.content[1] <= within[1]:
         return True
@@ -57,3 +58,35 @@ def drop_nested(text: str, drafts: list[Draft]) -> list[Draft]:
         for d in drafts
         if d.kind != "indirect" or not any(nested(text, d, o) and not _stands_apart(d, o) for o in drafts)
     ]
+
+
+def drop_repeats(text: str, drafts: list[Draft]) -> list[Draft]:
+    """One claim per set of words: of drafts whose contents share half their words (cue "repeated" and cue
+    "claim" in "repeated his claim that ..."), the first by ``_preference`` stays. On the bench's PolNeAR
+    sample this lifts content F1 by 0.002 and content+source F1 by 0.002."""
+    kept: list[tuple[Draft, set[int]]] = []
+    for d in sorted(drafts, key=_preference):
+        words = _words(text, d.content)
+        if not any(_repeats(d, words, o, w) for o, w in kept):
+            kept.append((d, words))
+    return [d for d, _ in kept]
+
+
+def _preference(d: Draft) -> tuple[bool, int, float, int]:
+    """With a cue, longer, firmer, and the cue nearest its content ("his claim that ..." over "repeated")."""
+    gap = min(abs(d.content[0] - d.cue[1]), abs(d.cue[0] - d.content[1])) if d.cue else 0
+    return (d.cue is None, d.content[0] - d.content[1], -d.cue_strength, gap)
+
+
+def _repeats(d: Draft, words: set[int], o: Draft, o_words: set[int]) -> bool:
+    """Mostly the same words, and neither is a report kept within the other ("reported that the senator
+    said ...")."""
+    if o.content[1] <= d.content[0] or d.content[1] <= o.content[0]:
+        return False
+    if (_cue_within(d, o) and _stands_apart(d, o)) or (_cue_within(o, d) and _stands_apart(o, d)):
+        return False
+    return _jaccard(words, o_words) >= SAME_CONTENT
+
+
+def _cue_within(inner: Draft, outer: Draft) -> bool:
+    return inner.cue is not None and outer.content[0] <= inner.cue[0] and inner.cue[1] <= outer.content[1]

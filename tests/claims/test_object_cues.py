@@ -54,8 +54,10 @@ def test_clause_split_by_its_cue_keeps_both_halves(nlp: Language) -> None:
 
 def test_possessed_claim_noun_with_that_clause(nlp: Language) -> None:
     text = "Senator Lee Park repeated his claim that the audit had been rigged."
-    c = one(claims_of(nlp, text), cue="claim")
+    claims = claims_of(nlp, text)
+    c = one(claims, cue="claim")
     assert (c.content, c.source) == ("the audit had been rigged", "Lee Park")
+    assert len(claims) == 1  # "repeated" finds the same words: one claim, with the nearer cue
 
 
 def test_belief_noun_is_not_a_cue_but_the_rejection_is(nlp: Language) -> None:
