@@ -86,8 +86,12 @@ def learned_drafts(doc: Doc, lexicon: Lexicon, model: AttributionModel, taken: s
 
 def _plausible(tok: Token, content: Span, lexicon: Lexicon) -> bool:
     """Shapes no reader would call a claim: a naming verb with nothing named ("called the company on
-    Monday", a phone call) and a content cut off at a function word ("The plan was")."""
-    if tok.lemma_.lower() in lexicon.naming_verbs and not any(c.dep_ in NAMED for c in tok.children):
+    Monday", a phone call), the writer's own "seems" and a content cut off at a function word ("The plan
+    was")."""
+    lemma = tok.lemma_.lower()
+    if lemma in lexicon.evidential_verbs:
+        return False
+    if lemma in lexicon.naming_verbs and not any(c.dep_ in NAMED for c in tok.children):
         return False
     return content[-1].pos_ not in DANGLING
 

@@ -22,6 +22,7 @@ class Lexicon:
     cue_verbs: dict[str, float]
     object_cue_verbs: dict[str, float]
     naming_verbs: frozenset[str]
+    evidential_verbs: frozenset[str]
     noun_cues: dict[str, float]
     particles: dict[str, frozenset[str]]
     colon_cue_verbs: frozenset[str]
@@ -87,6 +88,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         cue_verbs={k.lower(): float(v) for k, v in data["cue_verbs"].items()},
         object_cue_verbs={k.lower(): float(v) for k, v in data.get("object_cue_verbs", {}).items()},
         naming_verbs=_words(data.get("naming_verbs", [])),
+        evidential_verbs=_words(data.get("evidential_verbs", [])),
         noun_cues={k.lower(): float(v) for k, v in data.get("noun_cues", {}).items()},
         particles={k: _words(v) for k, v in data.get("verbs_needing_particle", {}).items()},
         colon_cue_verbs=_words(data["colon_cue_verbs"]),

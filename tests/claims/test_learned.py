@@ -87,6 +87,8 @@ def test_stance_cues_outside_the_lexicon_are_found(
         "She bought a new car last week.",
         "Senator Lee Park called the company on Monday.",  # a phone call, not a naming
         "The plan was criticized by the mayor.",  # only a dangling "The plan was" to offer
+        "Senator Lee Park seemed to be of two minds on Tuesday night.",  # the writer's judgement, not Park's
+        "The governor appears to have lost the support of her party.",
     ],
 )
 def test_ordinary_verbs_are_not_cues(nlp: Language, text: str) -> None:
