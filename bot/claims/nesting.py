@@ -6,7 +6,8 @@ them in the article. On the bench's PolNeAR sample an indirect claim nested this
 attribution a quarter of the time (0.12 inside a quotation), against 0.83 for one that stands alone, and
 dropping them raises content F1 from 0.657 to 0.668. What stays is a speech verb of the rules with its own
 subject in the outer claim's sentence: "The newspaper reported that the senator said the bill was dead"
-keeps both claims.
+keeps both claims. A cue in an adjunct of the outer cue itself ("thanked the volunteers after announcing
+that ...") is not inside the outer claim at all: the outer content is cut before it and both stay.
 """
 
 from __future__ import annotations
@@ -51,13 +52,40 @@ def _stands_apart(inner: Draft, outer: Draft) -> bool:
     return own_subject and inner.cue_strength > LEARNED_STRENGTH  # a rule's cue, not a learned one
 
 
+ADJUNCTS = frozenset({"prep", "advcl", "conj", "npadvmod"})
+_TRAILING = re.compile(r"(?:[\s,;:(\u2013\u2014-]|\b(?:and|but|while)\b)+$")
+
+
+def _split_off(text: str, inner: Draft, outer: Draft) -> bool:
+    """A cue in an adjunct of the outer cue itself, not in its content ("thanked the volunteers after
+    announcing that ..."): the outer content ends before the adjunct, and both claims stay."""
+    if outer.verb is None or inner.verb is None or outer.cue is None:
+        return False
+    node = inner.verb
+    while node.head.i != node.i and node.head.i != outer.verb.i:
+        node = node.head
+    if node.head.i != outer.verb.i or node.dep_ not in ADJUNCTS:
+        return False
+    cut = node.left_edge.idx
+    if cut <= max(outer.cue[1], outer.content[0]) or cut >= outer.content[1]:
+        return False
+    head = _TRAILING.sub("", text[outer.content[0] : cut])
+    if len(_WORD.findall(head)) < 2:
+        return False
+    outer.content = (outer.content[0], outer.content[0] + len(head))
+    return True
+
+
 def drop_nested(text: str, drafts: list[Draft]) -> list[Draft]:
     """The drafts less the indirect ones reported within another draft; quotations always stay."""
-    return [
-        d
-        for d in drafts
-        if d.kind != "indirect" or not any(nested(text, d, o) and not _stands_apart(d, o) for o in drafts)
-    ]
+    kept = []
+    for d in drafts:
+        outer = None
+        if d.kind == "indirect":
+            outer = next((o for o in drafts if nested(text, d, o) and not _stands_apart(d, o)), None)
+        if outer is None or _split_off(text, d, outer):
+            kept.append(d)
+    return kept
 
 
 def drop_repeats(text: str, drafts: list[Draft]) -> list[Draft]:

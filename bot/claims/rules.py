@@ -121,6 +121,8 @@ def subject_of(verb: Token) -> Token | None:
         return next((c for c in csubj.children if c.dep_ == "nsubj"), None)
     if verb.dep_ in INHERITING and verb.head.i != verb.i:
         head = verb.head
+        if head.dep_ == "prep" and head.head.i != head.i:  # "called her a hero before explaining why"
+            head = head.head
         for child in head.children:
             if child.dep_ in SUBJECTS:
                 return child

@@ -138,6 +138,20 @@ def test_participle_read_inside_the_content_is_not_repeated(nlp: Language) -> No
     assert claims[0].content == "the factory would close, adding that 300 workers would lose their jobs"
 
 
+def test_cue_in_an_adjunct_of_another_cue_ends_that_cues_content(nlp: Language) -> None:
+    text = "Senator Lee Park called the report a whitewash before explaining that the audit had been rigged."
+    claims = claims_of(nlp, text)
+    called, explaining = one(claims, cue="called"), one(claims, cue="explaining")
+    assert called.content == "the report a whitewash"
+    assert (explaining.source, explaining.content) == ("Lee Park", "the audit had been rigged")
+
+
+def test_participle_after_a_preposition_borrows_the_clause_subject(nlp: Language) -> None:
+    text = "The senator left the room before explaining that the vote would be delayed."
+    c = one(claims_of(nlp, text), cue="explaining")
+    assert (c.source_mention, c.content) == ("The senator", "the vote would be delayed")
+
+
 def test_speech_reported_inside_a_quotation_stays_the_quoting_speakers(nlp: Language) -> None:
     text = ('"We have a plan for jobs. Trump says we can just print more money to pay our debt down," '
             "Clinton said.")
