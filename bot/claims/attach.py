@@ -14,6 +14,7 @@ from .rules import Draft
 _WORD = re.compile(r"\w+")
 FIRST_PERSON = frozenset({"i", "we"})
 CLOSING_MARKS = frozenset(CLOSING + STRAIGHT + "'")
+CONTINUED = frozenset({"direct", "indirect", "according_to"})
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -102,9 +103,10 @@ def _frame_cue(q: Quote, drafts: list[Draft], text: str, min_words: int) -> Draf
 
 
 def _previous_speaker(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
-    """The direct claim a quotation continues: '"A," he said. "B."' in one paragraph, or a quotation left
-    open at a paragraph's end and taken up by the next paragraph."""
-    before = [d for d in drafts if d.content[0] < d.content[1] <= q.start and d.kind == "direct" and d.cue]
+    """The claim a quotation continues: '"A," he said. "B."' in one paragraph, a quotation left open at a
+    paragraph's end and taken up by the next paragraph, or reported speech the speaker goes on with in
+    their own words ('He added that the Fed wants out. "They don't like to talk about it."')."""
+    before = [d for d in drafts if d.content[0] < d.content[1] <= q.start and d.kind in CONTINUED and d.cue]
     if not before:
         return None
     prev = max(before, key=lambda d: d.content[1])
@@ -112,6 +114,8 @@ def _previous_speaker(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
     gap = text[anchor : q.start] if anchor <= q.start else ""
     if _WORD.search(gap):
         return None
+    if prev.kind != "direct":
+        return None if "\n" in text[prev.content[1] : q.start] else prev
     if "\n" in gap or "\n" in text[prev.content[1] : q.start]:
         left_open = text[prev.content[1] - 1 : prev.content[1]] not in CLOSING_MARKS
         if not left_open or gap.count("\n") > 2:

@@ -317,6 +317,17 @@ def test_attribution_inside_a_reported_clause(nlp: Language) -> None:
     assert (inner.source, inner.content) == ("senator", "the bill was dead")
 
 
+def test_quotation_after_reported_speech_continues_its_speaker(nlp: Language) -> None:
+    said = "Analyst Paul Greene added that the Fed wants to get out of the way before the election."
+    quote = '"They don\'t like to talk about it, but I think they will be moving for political reasons."'
+    claims = claims_of(nlp, f"{said} {quote}")
+    direct = one(claims, kind="direct")
+    assert (direct.source, direct.cue, direct.content) == ("Paul Greene", "added", quote)
+    # in the next paragraph it may be anyone's: it stays unattributed
+    claims = claims_of(nlp, f"{said}\n\n{quote}")
+    assert (one(claims, kind="direct").source, one(claims, kind="direct").cue) == (None, None)
+
+
 def test_quote_continued_over_paragraphs_takes_the_later_speaker(nlp: Language) -> None:
     text = ('"The roads are closed and the schools are shut. We ask everyone to stay home tonight.\n'
             '"Crews will work through the night to clear the highways.\n'
