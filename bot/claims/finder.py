@@ -16,6 +16,7 @@ from .lexicon import Lexicon
 from .linear import AttributionModel
 from .model import Claim, SourceKind
 from .nesting import drop_nested, drop_repeats
+from .prepositional import prepositional_drafts
 from .quantities import find_quantities
 from .quotes import find_quotes
 from .rules import Draft, according_drafts, colon_drafts, noun_drafts, trim, verb_drafts
@@ -206,6 +207,7 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     drafts += according_drafts(doc, lexicon)
     drafts += colon_drafts(doc, lexicon)
     drafts += noun_drafts(doc, lexicon)
+    drafts += prepositional_drafts(doc, lexicon)
     text = doc.text
     quotes = find_quotes(text)
     drafts = attach_quotes(text, drafts, quotes, settings.min_quote_words, settings.unattributed_quote_words)

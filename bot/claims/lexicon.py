@@ -48,6 +48,8 @@ class Lexicon:
     content_entity_labels: frozenset[str]
     quantity_bounds: dict[tuple[str, ...], str] = field(default_factory=dict)
     colon_head_rejects: frozenset[str] = frozenset()
+    prepositional_cues: dict[tuple[str, str], float] = field(default_factory=dict)
+    prepositional_verbs: frozenset[str] = frozenset()
 
     def cue_strength(self, lemma: str) -> float:
         lemma = lemma.lower()
@@ -56,6 +58,13 @@ class Lexicon:
     def is_cue(self, lemma: str) -> bool:
         """A verb that makes a claim of a clausal complement, a quotation or a colon."""
         return lemma.lower() in self.cue_verbs
+
+    def takes_prepositional_cue(self, lemma: str) -> bool:
+        return lemma.lower() in self.prepositional_verbs
+
+    def prepositional_cue(self, lemma: str, preposition: str) -> float | None:
+        """The strength of "call for", "warn against" ...; None when the pair is not a cue."""
+        return self.prepositional_cues.get((lemma.lower(), preposition.lower()))
 
     def is_object_cue(self, lemma: str) -> bool:
         """A verb whose nominal object makes the claim ("criticized X for Y", "called X a liar")."""
@@ -76,6 +85,11 @@ def _synonyms(groups: list[list[str]]) -> dict[str, frozenset[str]]:
     return out
 
 
+def _pair(key: str) -> tuple[str, str]:
+    verb, preposition = key.lower().split()
+    return verb, preposition
+
+
 @cache
 def load_lexicon(path: str | None = None) -> Lexicon:
     """Load (and cache) a lexicon; ``None`` means the one shipped with the package."""
@@ -84,6 +98,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     else:
         raw = Path(path).read_text(encoding="utf-8")
     data = json.loads(raw)
+    prepositional = {_pair(k): float(v) for k, v in data.get("prepositional_cues", {}).items()}
     return Lexicon(
         cue_verbs={k.lower(): float(v) for k, v in data["cue_verbs"].items()},
         object_cue_verbs={k.lower(): float(v) for k, v in data.get("object_cue_verbs", {}).items()},
@@ -114,4 +129,6 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         content_entity_labels=frozenset(data["content_entity_labels"]),
         colon_head_rejects=_words(data.get("colon_head_rejects", [])),
         quantity_bounds={tuple(k.lower().split()): v for k, v in data.get("quantity_bounds", {}).items()},
+        prepositional_cues=prepositional,
+        prepositional_verbs=frozenset(verb for verb, _ in prepositional),
     )
