@@ -33,15 +33,23 @@ def _quoted_share(content: tuple[int, int], quotes: list[tuple[int, int]]) -> fl
 
 def widen_to_quotes(drafts: list[Draft], quotes: list[Quote]) -> None:
     """A content that runs into a quotation takes the whole quotation (quotes span sentences); a content
-    that runs out of a quotation towards its cue is cut back to it ('"Q," Gene Sperling, an adviser, said'
-    parsed with the speaker inside the complement)."""
+    that runs out of a quotation towards its cue is cut back to it when the speaker is caught inside
+    ('"Q," Gene Sperling, an adviser, said' parsed with the speaker in the complement), and kept when the
+    speaker's own words go on ('"We teach nothing" against it at the meetings, he said')."""
     for d in drafts:
         if d.content[1] <= d.content[0]:
             continue
         for q in quotes:
             if not overlaps(d.content, q.span) or inside(d.cue, q.span):
                 continue
-            if d.cue is not None and q.end <= d.cue[0] and d.content[1] > q.end and d.content[0] >= q.start:
+            speaker_outside = d.subject is not None and not (d.content[0] <= d.subject.idx < d.content[1])
+            if (
+                d.cue is not None
+                and q.end <= d.cue[0]
+                and d.content[1] > q.end
+                and d.content[0] >= q.start
+                and not speaker_outside
+            ):
                 d.content = q.span
                 if d.subject is None and d.verb is not None:
                     d.subject = _speaker_near(d.verb, q)

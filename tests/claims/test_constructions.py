@@ -328,6 +328,13 @@ def test_quotation_after_reported_speech_continues_its_speaker(nlp: Language) ->
     assert (one(claims, kind="direct").source, one(claims, kind="direct").cue) == (None, None)
 
 
+def test_quotation_the_speaker_goes_on_from_before_the_cue_stays_whole(nlp: Language) -> None:
+    text = '"We don\'t teach anything" against homosexuality in the mosque meetings, Hamza Nefzi said.'
+    c = one(claims_of(nlp, text), cue="said")
+    assert c.content == '"We don\'t teach anything" against homosexuality in the mosque meetings'
+    assert c.source == "Hamza Nefzi"
+
+
 def test_quote_continued_over_paragraphs_takes_the_later_speaker(nlp: Language) -> None:
     text = ('"The roads are closed and the schools are shut. We ask everyone to stay home tonight.\n'
             '"Crews will work through the night to clear the highways.\n'
