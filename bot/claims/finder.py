@@ -19,7 +19,15 @@ from .nesting import drop_nested, drop_repeats
 from .prepositional import prepositional_drafts
 from .quantities import find_quantities
 from .quotes import find_quotes
-from .rules import Draft, according_drafts, colon_drafts, noun_drafts, trim, verb_drafts
+from .rules import (
+    Draft,
+    according_drafts,
+    colon_drafts,
+    noun_drafts,
+    passive_participle,
+    trim,
+    verb_drafts,
+)
 from .salience import salience
 from .sources import Mention, analyse, strip_name
 
@@ -47,10 +55,13 @@ class Source:
 
 
 def _link_parents(drafts: list[Draft]) -> None:
-    """A participle or conjunct cue with no subject of its own ("..., adding that") shares the cue above."""
+    """A participle or conjunct cue with no subject of its own ("..., adding that") shares the cue above;
+    a passive one does not ("Asked whether ..., Priebus said": Priebus was asked)."""
     by_verb = {d.verb.i: d for d in drafts if d.verb is not None}
     for d in drafts:
         if d.verb is None or d.parent is not None or any(c.dep_ == "nsubj" for c in d.verb.children):
+            continue
+        if passive_participle(d.verb):
             continue
         node = d.verb
         while node.head.i != node.i:

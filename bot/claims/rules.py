@@ -17,6 +17,7 @@ from .quotes import CLOSING, OPENING, STRAIGHT
 QUOTE_MARKS = frozenset(OPENING + CLOSING + STRAIGHT + "\u2018\u2019'")
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 INHERITING = frozenset({"advcl", "xcomp", "conj", "acl", "pcomp"})
+PARTICIPLE_DEPS = frozenset({"advcl", "acl"})
 DROP_LEADING = frozenset({"that"})
 
 
@@ -70,6 +71,8 @@ def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         if is_quote_mark(tok):
             # a quotation mark on the wrong side belongs to the surrounding text
             return tok.text in (CLOSING if leading else OPENING)
+        if not leading and tok.pos_ == "CCONJ":
+            return True  # "said the plan is dead and added ...": the conjunction joins the cues
         return tok.is_punct and tok.text not in ({"(", "["} if leading else {")", "]"})
 
     while start < end and junk(doc[start], True):
@@ -112,7 +115,8 @@ def subject_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "nsubj":
             return child
-    if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+    if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or passive_participle(verb):
+        # "Asked by Starnes whether ..., Carson said": the asker is the agent; Carson was asked
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         return pobj
@@ -129,6 +133,13 @@ def subject_of(verb: Token) -> Token | None:
         if head.dep_ in INHERITING and head.head.i != head.i:
             return next((c for c in head.head.children if c.dep_ in SUBJECTS), None)
     return None
+
+
+def passive_participle(verb: Token) -> bool:
+    """ "Asked whether ...", "a report issued by ...": a past participle modifying a clause or a noun."""
+    if verb.tag_ != "VBN" or verb.dep_ not in PARTICIPLE_DEPS:
+        return False
+    return not any(c.dep_ == "aux" for c in verb.children)
 
 
 def _content_from_ccomp(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int, int] | None:

@@ -152,6 +152,22 @@ def test_participle_after_a_preposition_borrows_the_clause_subject(nlp: Language
     assert (c.source_mention, c.content) == ("The senator", "the vote would be delayed")
 
 
+def test_the_one_asked_is_not_the_asker(nlp: Language) -> None:
+    text = "Asked whether he would fire the writer, Reince Priebus said the campaign would review the speech."
+    claims = claims_of(nlp, text)
+    assert [(c.cue, c.source) for c in claims] == [("said", "Reince Priebus")]
+    text = "Asked by reporters if the plan was dead, Governor Ann Lee said it was not."
+    asked = one(claims_of(nlp, text), cue="Asked")
+    assert (asked.source_mention, asked.content) == ("reporters", "if the plan was dead")
+
+
+def test_coordinated_cues_split_without_a_dangling_conjunction(nlp: Language) -> None:
+    text = "Senator Lee Park has said the plan is dead and added that the vote would be delayed."
+    claims = claims_of(nlp, text)
+    assert one(claims, cue="said").content == "the plan is dead"
+    assert one(claims, cue="added").content == "the vote would be delayed"
+
+
 def test_speech_reported_inside_a_quotation_stays_the_quoting_speakers(nlp: Language) -> None:
     text = ('"We have a plan for jobs. Trump says we can just print more money to pay our debt down," '
             "Clinton said.")
