@@ -92,7 +92,7 @@ def _frame_cue(q: Quote, drafts: list[Draft], text: str, min_words: int) -> Draf
         right_after = (
             q.end <= d.sentence[0]
             and not text[q.end : d.sentence[0]].strip()
-            and len(_WORD.findall(text, d.sentence[0], d.sentence[1])) <= 8
+            and (len(_WORD.findall(text, d.sentence[0], d.sentence[1])) <= 8 or _goes_on(text, q, d))
         )
         gap = text[d.cue[1] : q.start]
         after_colon = (
@@ -108,6 +108,14 @@ def _frame_cue(q: Quote, drafts: list[Draft], text: str, min_words: int) -> Draf
         if best is None or distance < best[0]:
             best = (distance, d)
     return best[1] if best else None
+
+
+def _goes_on(text: str, q: Quote, d: Draft) -> bool:
+    """A sentence the parser split off after a quotation's "!" or "?", opening with its cue ('"They want
+    me!" he says to the camera from the protest')."""
+    opening = text[d.sentence[0] : d.cue[0]] if d.cue else ""
+    asked = text[q.start : q.end].rstrip(CLOSING + STRAIGHT + "' ").endswith(("?", "!"))
+    return asked and len(_WORD.findall(opening)) <= 3
 
 
 def _previous_speaker(q: Quote, drafts: list[Draft], text: str) -> Draft | None:
@@ -150,6 +158,8 @@ def attach_quotes(
             frame.content = q.span
             frame.kind = "direct"
             frame.quotes.append(q.span)
+            if frame.subject is None and frame.verb is not None:
+                frame.subject = _speaker_near(frame.verb, q)
             continue
         if q.words < min_words:
             continue

@@ -281,6 +281,23 @@ def _content_of_object(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int, 
     return trim(doc, start, end)
 
 
+def _content_in_sentence(tok: Token, sent: Span, lexicon: Lexicon) -> tuple[tuple[int, int] | None, bool]:
+    """The content of a cue verb in its own sentence, and whether it follows a colon."""
+    content = _content_from_ccomp(tok, sent, lexicon)
+    as_clause = tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+    if content is None and (tok.dep_ == "parataxis" or as_clause):
+        content = _content_from_head(tok, sent)
+    if content is None and tok.lemma_.lower() in lexicon.colon_cue_verbs:
+        content = _content_after_colon(tok, sent)
+        if content is not None:
+            return content, True
+    if content is None and tok.i < sent.end - 1:
+        content = _content_of_bare_verb(tok, sent, lexicon)
+    if content is None and lexicon.is_object_cue(tok.lemma_) and not _after_quote(tok):
+        content = _content_of_object(tok, sent, lexicon)
+    return content, False
+
+
 def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
     """Drafts for cue verbs with a clausal complement, a head clause ("..., he said") or a colon."""
     for sent in doc.sents:
@@ -303,22 +320,9 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
                         subject=subject,
                     )
                 continue
-            content = _content_from_ccomp(tok, sent, lexicon)
-            if subject is not None and subject.i > tok.i and _after_quote(tok):
-                content = None  # '"...," said X': the quotation is the content (attached in attach.py)
-            as_clause = tok.dep_ == "advcl" and any(
-                c.dep_ == "mark" and c.lower_ == "as" for c in tok.children
-            )
-            if content is None and (tok.dep_ == "parataxis" or as_clause):
-                content = _content_from_head(tok, sent)
-            colon = False
-            if content is None and tok.lemma_.lower() in lexicon.colon_cue_verbs:
-                content = _content_after_colon(tok, sent)
-                colon = content is not None
-            if content is None and tok.i < sent.end - 1:
-                content = _content_of_bare_verb(tok, sent, lexicon)
-            if content is None and lexicon.is_object_cue(tok.lemma_) and not _after_quote(tok):
-                content = _content_of_object(tok, sent, lexicon)
+            # '"...," said X' (however the parser hangs it): the quotation is the content (attach.py)
+            framed = (subject is None or subject.i > tok.i) and _after_quote(tok)
+            content, colon = (None, False) if framed else _content_in_sentence(tok, sent, lexicon)
             draft = Draft(
                 kind="indirect",
                 content=char_span(doc, *content) if content else (cue[1], cue[1]),

@@ -351,6 +351,22 @@ def test_quotation_the_speaker_goes_on_from_before_the_cue_stays_whole(nlp: Lang
     assert c.source == "Hamza Nefzi"
 
 
+def test_split_quotation_around_an_inverted_cue_with_a_long_apposition(nlp: Language) -> None:
+    text = ('"The risk," said Edward Leamer, an economist who is the director of the UCLA Anderson Forecast, '
+            '"is that we\'re going to be attracting workers and repelling jobs."')
+    claims = claims_of(nlp, text)
+    assert [(c.cue, c.source, c.kind) for c in claims] == [("said", "Edward Leamer", "direct")] * 2
+    assert {c.content for c in claims} == {
+        '"The risk,"', '"is that we\'re going to be attracting workers and repelling jobs."'
+    }
+
+
+def test_question_quotation_with_its_cue_in_a_long_sentence_after_it(nlp: Language) -> None:
+    text = '"Where is the money going?" Senator Lee Park asked reporters outside the chamber on Tuesday.'
+    c = one(claims_of(nlp, text), cue="asked")
+    assert (c.source, c.kind, c.content) == ("Lee Park", "direct", '"Where is the money going?"')
+
+
 def test_quote_continued_over_paragraphs_takes_the_later_speaker(nlp: Language) -> None:
     text = ('"The roads are closed and the schools are shut. We ask everyone to stay home tonight.\n'
             '"Crews will work through the night to clear the highways.\n'
