@@ -161,9 +161,9 @@ def attach_quotes(
             if frame.subject is None and frame.verb is not None:
                 frame.subject = _speaker_near(frame.verb, q)
             continue
-        if q.words < min_words:
-            continue
         prev = _previous_speaker(q, drafts + added, text)
+        if q.words < min_words and not _goes_on_speaking(q, prev, text):
+            continue
         if prev is None and not q.closed:
             deferred.append(q)  # perhaps the next paragraph's quotation names its speaker
             continue
@@ -177,6 +177,14 @@ def attach_quotes(
     kept = [d for d in drafts + added if d.content[1] > d.content[0]]
     _speakers_of_nested_speech(kept)
     return kept
+
+
+def _goes_on_speaking(q: Quote, prev: Draft | None, text: str) -> bool:
+    """A short quotation right after the speaker's quoted words, in their paragraph: '"They sue," he said.
+    "Everybody sues, right?"' continues the speaker; elsewhere a short quotation is a scare quote."""
+    if prev is None or prev.kind != "direct" or q.words < 2:
+        return False
+    return "\n" not in text[prev.content[1] : q.start]
 
 
 def _quote_draft(q: Quote, speaker: Draft | None, unattributed_min_words: int) -> Draft | None:

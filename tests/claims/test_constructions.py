@@ -367,6 +367,15 @@ def test_question_quotation_with_its_cue_in_a_long_sentence_after_it(nlp: Langua
     assert (c.source, c.kind, c.content) == ("Lee Park", "direct", '"Where is the money going?"')
 
 
+def test_short_quotation_right_after_the_speakers_quotation_continues_it(nlp: Language) -> None:
+    text = 'The candidate was asked about lawsuits. "They sue," he said. "Everybody sues, right?"'
+    claims = claims_of(nlp, text)
+    assert [(c.cue, c.kind) for c in claims if c.kind == "direct"] == [("said", "direct")] * 2
+    # the same three words elsewhere in the paragraph are a scare quote
+    claims = claims_of(nlp, 'He said the plan works. Critics call it "everybody sues, right" without proof.')
+    assert not any("Everybody" in c.content or "everybody" in c.content for c in claims if c.kind == "direct")
+
+
 def test_quote_continued_over_paragraphs_takes_the_later_speaker(nlp: Language) -> None:
     text = ('"The roads are closed and the schools are shut. We ask everyone to stay home tonight.\n'
             '"Crews will work through the night to clear the highways.\n'
