@@ -208,6 +208,11 @@ def _cue_tokens(doc: Doc, drafts: list[Draft]) -> set[int]:
     return taken
 
 
+def _speakers(drafts: list[Draft]) -> frozenset[str]:
+    """The proper names the rules found speaking ("Trump" of "Trump said ..."), lower-cased."""
+    return frozenset(d.subject.lower_ for d in drafts if d.subject is not None and d.subject.pos_ == "PROPN")
+
+
 def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSettings()) -> list[Claim]:
     """All attributed claims of ``doc``, most salient first."""
     drafts = [
@@ -224,7 +229,7 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     drafts = attach_quotes(text, drafts, quotes, settings.min_quote_words, settings.unattributed_quote_words)
     if settings.model is not None:
         drafts = confirmed(doc, drafts, lexicon, settings.model)
-        drafts += learned_drafts(doc, lexicon, settings.model, _cue_tokens(doc, drafts))
+        drafts += learned_drafts(doc, lexicon, settings.model, _cue_tokens(doc, drafts), _speakers(drafts))
     _link_parents(drafts)
     resolver = Resolver(doc, lexicon, lookback=settings.lookback)
     sources = _resolve(drafts, resolver, lexicon)

@@ -25,6 +25,11 @@ MAX_CONTENT_TOKENS = 100
 # A learned claim is less often right than a rule's (content precision 0.61 against 0.79 on the bench's
 # PolNeAR sample), so its cue weighs at most a quarter of a firm one in salience: summaries lead with speech.
 LEARNED_STRENGTH = 0.25
+# Someone the rules already found speaking in the article ("Trump said ..."), named again as a subject, is
+# likely to be reporting again ("Trump vowed ..."): their cues need half the usual confidence. On the
+# bench's PolNeAR sample this adds drafts at precision 0.4, lifting content F1 by 0.003 (0.004 on a second
+# sample, with a model trained without it).
+KNOWN_SPEAKER_FACTOR = 0.5
 
 
 def confirmed(doc: Doc, drafts: list[Draft], lexicon: Lexicon, model: AttributionModel) -> list[Draft]:
@@ -46,8 +51,15 @@ def confirmed(doc: Doc, drafts: list[Draft], lexicon: Lexicon, model: Attributio
     return kept
 
 
-def learned_drafts(doc: Doc, lexicon: Lexicon, model: AttributionModel, taken: set[int]) -> Iterator[Draft]:
-    """Drafts for cues the classifier is confident about and the rules left alone (``taken`` token ids)."""
+def learned_drafts(
+    doc: Doc,
+    lexicon: Lexicon,
+    model: AttributionModel,
+    taken: set[int],
+    speakers: frozenset[str] = frozenset(),
+) -> Iterator[Draft]:
+    """Drafts for cues the classifier is confident about and the rules left alone (``taken`` token ids);
+    ``speakers`` are the proper names the rules found speaking, which need less confidence."""
     for sent in doc.sents:
         sent_span = (sent.start_char, sent.end_char)
         view: SentenceView | None = None
@@ -58,7 +70,9 @@ def learned_drafts(doc: Doc, lexicon: Lexicon, model: AttributionModel, taken: s
                 view = SentenceView(sent)
             feats = cue_features(tok, lexicon, view)
             p = model.cue.score(feats)
-            if p < model.threshold:
+            subject = subject_of(tok) if tok.pos_ != "NOUN" else _possessor(tok)
+            factor = KNOWN_SPEAKER_FACTOR if subject is not None and subject.lower_ in speakers else 1.0
+            if p < model.threshold * factor:
                 continue
             best: tuple[float, tuple[int, int]] | None = None
             for kind, rng in content_candidates(tok, view):
@@ -71,7 +85,9 @@ def learned_drafts(doc: Doc, lexicon: Lexicon, model: AttributionModel, taken: s
                 continue
             rng = best[1]
             clausal = view.has_verb(*rng) or view.has_quote(*rng)
-            if p * best[0] < model.needed(clausal) or not _plausible(tok, doc[rng[0] : rng[1]], lexicon):
+            if p * best[0] < model.needed(clausal) * factor:
+                continue
+            if not _plausible(tok, doc[rng[0] : rng[1]], lexicon):
                 continue
             yield Draft(
                 kind="indirect",
@@ -80,7 +96,7 @@ def learned_drafts(doc: Doc, lexicon: Lexicon, model: AttributionModel, taken: s
                 cue=(tok.idx, tok.idx + len(tok.text)),
                 cue_strength=round(LEARNED_STRENGTH * p, 3),
                 verb=tok,
-                subject=subject_of(tok) if tok.pos_ != "NOUN" else _possessor(tok),
+                subject=subject,
             )
 
 

@@ -166,3 +166,11 @@ def test_training_labels_count_words_as_the_scorer_does() -> None:
     assert index.tokens([(8, 9)]) == {1}  # a span touching part of a word holds the whole word
     assert index.tokens([(11, 22)]) == {2, 3, 4}  # "it", "s", "fine": quotation marks never count
     assert train.jaccard({2, 3, 4}, {3, 4, 5}) == 0.5 and train.jaccard(set(), set()) == 0.0
+
+
+def test_a_known_speaker_needs_less_confidence(nlp: Language) -> None:
+    text = "Senator Lee Park insisted on a full audit."
+    assert claims_of(nlp, text) == []  # a doubtful content from someone not yet heard: no claim
+    claims = claims_of(nlp, "Park said the budget was balanced. " + text)
+    c = one(claims, cue="insisted")
+    assert (c.source, c.content) == ("Lee Park", "on a full audit")
