@@ -209,8 +209,8 @@ def _cue_tokens(doc: Doc, drafts: list[Draft]) -> set[int]:
 
 
 def _speakers(drafts: list[Draft]) -> frozenset[str]:
-    """The proper names the rules found speaking ("Trump" of "Trump said ..."), lower-cased."""
-    return frozenset(d.subject.lower_ for d in drafts if d.subject is not None and d.subject.pos_ == "PROPN")
+    """The subjects the rules found speaking ("Trump" of "Trump said ...", "he", "ministry"), lower-cased."""
+    return frozenset(d.subject.lower_ for d in drafts if d.subject is not None)
 
 
 def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSettings()) -> list[Claim]:
