@@ -89,16 +89,7 @@ def _frame_cue(q: Quote, drafts: list[Draft], text: str, min_words: int) -> Draf
         if d.cue is None or d.content[1] > d.content[0] or d.verb is None or inside(d.cue, q.span):
             continue
         in_frame = d.sentence[0] < q.end and q.start < d.sentence[1]
-        right_after = (
-            q.end <= d.sentence[0]
-            and not text[q.end : d.sentence[0]].strip()
-            and (len(_WORD.findall(text, d.sentence[0], d.sentence[1])) <= 8 or _goes_on(text, q, d))
-        )
-        gap = text[d.cue[1] : q.start]
-        after_colon = (
-            d.cue[1] <= q.start and ":" in gap and len(_WORD.findall(gap)) <= 6 and gap.count("\n\n") <= 1
-        )
-        if not (in_frame or right_after or after_colon):
+        if not (in_frame or _right_after(text, q, d) or _after_colon(text, q, d)):
             continue
         if q.words < min_words:  # a short quotation must hug its cue, or it is a scare quote
             between = text[q.end : d.cue[0]] if q.end <= d.cue[0] else text[d.cue[1] : q.start]
@@ -108,6 +99,26 @@ def _frame_cue(q: Quote, drafts: list[Draft], text: str, min_words: int) -> Draf
         if best is None or distance < best[0]:
             best = (distance, d)
     return best[1] if best else None
+
+
+# Reach of the cheap position checks below, in characters: the words of a long article are never counted
+# between every cue and every quotation (that was quadratic in the article's length).
+NEAR = 300
+
+
+def _right_after(text: str, q: Quote, d: Draft) -> bool:
+    """The cue's sentence starts right after the quotation and is short, or goes on from it."""
+    if not (q.end <= d.sentence[0] <= q.end + NEAR) or text[q.end : d.sentence[0]].strip():
+        return False
+    return len(_WORD.findall(text, d.sentence[0], d.sentence[1])) <= 8 or _goes_on(text, q, d)
+
+
+def _after_colon(text: str, q: Quote, d: Draft) -> bool:
+    """A colon between the cue and the quotation, a few words and at most one paragraph break apart."""
+    if d.cue is None or not (d.cue[1] <= q.start <= d.cue[1] + NEAR):
+        return False
+    gap = text[d.cue[1] : q.start]
+    return ":" in gap and len(_WORD.findall(gap)) <= 6 and gap.count("\n\n") <= 1
 
 
 def _goes_on(text: str, q: Quote, d: Draft) -> bool:

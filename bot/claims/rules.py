@@ -421,7 +421,8 @@ def _title_case_head(doc: Doc, head: list[Token], colon: Token, lexicon: Lexicon
     """ "Lynch: No outside influence ...", "OK Gov Fallin: ...", "TAPPER: ..." at the start of a line: one to
     four capitalised words the tagger did not name, then a colon and a capitalised word or a quotation."""
     first = head[0]
-    if first.i > 0 and "\n" not in doc[first.i - 1].text and "\n" not in doc.text[first.idx - 1 : first.idx]:
+    before = doc[first.i - 1] if first.i > 0 else None
+    if before is not None and "\n" not in before.text and "\n" not in before.whitespace_:
         return False
     words = [t for t in head if not t.is_punct]
     if not 1 <= len(words) <= 4 or len(words) != len(head):
@@ -430,9 +431,14 @@ def _title_case_head(doc: Doc, head: list[Token], colon: Token, lexicon: Lexicon
         return False
     if words[0].lower_ == "the" or any(t.lower_ in lexicon.colon_head_rejects for t in words):
         return False  # "The Latest: ...", "Update: ..."
-    line_end = doc.text.find("\n", colon.idx)
-    line = doc.text[colon.idx : line_end if line_end >= 0 else len(doc.text)]
-    if len(_WORDS.findall(line)) < 5:
+    line = []
+    for tok in doc[colon.i : colon.i + 40]:  # five words are all that is counted
+        if "\n" in tok.text:
+            break
+        line.append(tok.text_with_ws)
+        if "\n" in tok.whitespace_:
+            break
+    if len(_WORDS.findall("".join(line))) < 5:
         return False  # "Kasich: Now or never": a list of section labels
     nxt = colon.nbor(1) if colon.i + 1 < len(doc) else None
     return nxt is not None and (nxt.is_title or nxt.is_upper or is_quote_mark(nxt) or nxt.like_num)

@@ -68,9 +68,23 @@ def _unnamed_name(text: str, tokens: list[Token]) -> str:
     if not words or words[0].pos_ == "PROPN" or words[0].ent_type_ in NAME_LABELS | ORG_LABELS:
         return text
     first = words[0]
-    if any(t.text == first.text and not t.is_sent_start and t.i != first.i for t in first.doc):
+    if _inside_a_sentence_elsewhere(first):
         return text  # capitalised inside a sentence elsewhere: a name the tagger missed ("Fields")
     return common_name(text)
+
+
+def _inside_a_sentence_elsewhere(tok: Token) -> bool:
+    """``tok``'s exact text occurs, not opening a sentence, at another place in the doc. The doc is read
+    once (cached in its user_data): a long article has hundreds of mentions to check."""
+    key = "claimbot_mid_sentence"
+    seen: dict[str, list[int]] | None = tok.doc.user_data.get(key)
+    if seen is None:
+        seen = {}
+        for t in tok.doc:
+            if not t.is_sent_start:
+                seen.setdefault(t.text, []).append(t.i)
+        tok.doc.user_data[key] = seen
+    return any(i != tok.i for i in seen.get(tok.text, ()))
 
 
 def _personal(org: Span, lexicon: Lexicon) -> bool:
@@ -384,6 +398,6 @@ def _document_source(token: Token, lexicon: Lexicon, start: int, end: int) -> Me
     lo = min(doc[start].idx, inner.span[0])
     hi = max(doc[end - 1].idx + len(doc[end - 1].text), inner.span[1])
     inner.span = (lo, hi)
-    inner.text = doc.text[lo:hi]
+    inner.text = doc.char_span(lo, hi, alignment_mode="expand").text  # doc.text would join the whole doc
     inner.head = token
     return inner
