@@ -191,9 +191,10 @@ def attach_quotes(
 
 
 def _goes_on_speaking(q: Quote, prev: Draft | None, text: str) -> bool:
-    """A short quotation right after the speaker's quoted words, in their paragraph: '"They sue," he said.
-    "Everybody sues, right?"' continues the speaker; elsewhere a short quotation is a scare quote."""
-    if prev is None or prev.kind != "direct" or q.words < 2:
+    """A short quotation opening the sentence after the speaker's quoted words, in their paragraph: '"They
+    sue," he said. "Everybody sues, right?"' continues the speaker; elsewhere, even later in the cue's own
+    sentence ('he said of lawyers who call it "a frivolous claim"'), a short quotation is a scare quote."""
+    if prev is None or prev.kind != "direct" or q.words < 2 or q.start < prev.sentence[1]:
         return False
     return "\n" not in text[prev.content[1] : q.start]
 

@@ -371,9 +371,10 @@ def test_short_quotation_right_after_the_speakers_quotation_continues_it(nlp: La
     text = 'The candidate was asked about lawsuits. "They sue," he said. "Everybody sues, right?"'
     claims = claims_of(nlp, text)
     assert [(c.cue, c.kind) for c in claims if c.kind == "direct"] == [("said", "direct")] * 2
-    # the same three words elsewhere in the paragraph are a scare quote
-    claims = claims_of(nlp, 'He said the plan works. Critics call it "everybody sues, right" without proof.')
-    assert not any("Everybody" in c.content or "everybody" in c.content for c in claims if c.kind == "direct")
+    # later in the cue's own sentence, a short quotation is a scare quote
+    text = '"They sue," he said of the lawyers who call every case "a frivolous claim" in court.'
+    claims = claims_of(nlp, text)
+    assert [c.content for c in claims if c.kind == "direct"] == ['"They sue,"']
 
 
 def test_quote_continued_over_paragraphs_takes_the_later_speaker(nlp: Language) -> None:
