@@ -70,6 +70,8 @@ def learned_drafts(
                 view = SentenceView(sent)
             feats = cue_features(tok, lexicon, view)
             p = model.cue.score(feats)
+            if p < model.threshold * KNOWN_SPEAKER_FACTOR:
+                continue  # too low even for a known speaker: no need to look for the subject
             subject = subject_of(tok) if tok.pos_ != "NOUN" else _possessor(tok)
             factor = KNOWN_SPEAKER_FACTOR if subject is not None and subject.lower_ in speakers else 1.0
             if p < model.threshold * factor:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .learned import LEARNED_STRENGTH
-from .rules import SUBJECTS, Draft
+from .rules import SUBJECTS, Draft, char_span, trim
 
 _WORD = re.compile(r"\w+")
 SAME_CONTENT = 0.5  # word Jaccard at which two contents are the same words (the scorer's rule)
@@ -53,7 +53,6 @@ def _stands_apart(inner: Draft, outer: Draft) -> bool:
 
 
 ADJUNCTS = frozenset({"prep", "advcl", "conj", "npadvmod"})
-_TRAILING = re.compile(r"(?:[\s,;:(\u2013\u2014-]|\b(?:and|but|while)\b)+$")
 
 
 def _split_off(text: str, inner: Draft, outer: Draft) -> bool:
@@ -66,13 +65,15 @@ def _split_off(text: str, inner: Draft, outer: Draft) -> bool:
         node = node.head
     if node.head.i != outer.verb.i or node.dep_ not in ADJUNCTS:
         return False
-    cut = node.left_edge.idx
-    if cut <= max(outer.cue[1], outer.content[0]) or cut >= outer.content[1]:
+    cut = node.left_edge
+    if cut.idx <= max(outer.cue[1], outer.content[0]) or cut.idx >= outer.content[1]:
         return False
-    head = _TRAILING.sub("", text[outer.content[0] : cut])
-    if len(_WORD.findall(head)) < 2:
+    doc = cut.doc
+    start = doc.char_span(outer.content[0], outer.content[1], alignment_mode="expand")
+    head = trim(doc, start.start, cut.i) if start is not None else None  # two words, no trailing ", and"
+    if head is None:
         return False
-    outer.content = (outer.content[0], outer.content[0] + len(head))
+    outer.content = (outer.content[0], char_span(doc, *head)[1])
     return True
 
 

@@ -41,14 +41,15 @@ def prepositional_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
                 continue
             if any(t.pos_ not in BETWEEN for t in doc[tok.i + 1 : prep.i]):
                 continue
+            sent = tok.sent  # found by a scan in spaCy: read it once
             end = _end_of_demand(tok, pobj.right_edge.i + 1)
-            content = trim(doc, pobj.left_edge.i, min(end, tok.sent.end))
+            content = trim(doc, pobj.left_edge.i, min(end, sent.end))
             if content is None:
                 continue
             yield Draft(
                 kind="indirect",
                 content=char_span(doc, *content),
-                sentence=(tok.sent.start_char, tok.sent.end_char),
+                sentence=(sent.start_char, sent.end_char),
                 cue=(tok.idx, prep.idx + len(prep.text)),
                 cue_strength=strength,
                 verb=tok,
