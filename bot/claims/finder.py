@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from .asides import cut_asides
 from .attach import attach_quotes, overlaps
 from .coref import Referent, Resolver
 from .furniture import furniture_ranges, overlaps_any
@@ -230,6 +231,7 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     if settings.model is not None:
         drafts = confirmed(doc, drafts, lexicon, settings.model)
         drafts += learned_drafts(doc, lexicon, settings.model, _cue_tokens(doc, drafts), _speakers(drafts))
+    cut_asides(doc, drafts)
     _link_parents(drafts)
     resolver = Resolver(doc, lexicon, lookback=settings.lookback)
     sources = _resolve(drafts, resolver, lexicon)

@@ -417,3 +417,23 @@ def test_second_cue_coordinated_in_the_complement_is_cut(nlp: Language) -> None:
     assert {c.content for c in claims} == {
         "his attacks had given the campaign momentum", "Trump did not represent it"
     }
+
+
+def test_a_closing_relative_clause_is_the_writers_aside(nlp: Language) -> None:
+    text = "Trump said he would quarantine people for fear of the Zika virus, which is spread by mosquitoes."
+    c = one(claims_of(nlp, text), cue="said")
+    assert c.content == "he would quarantine people for fear of the Zika virus"
+
+
+def test_a_relative_clause_the_speaker_said_stays(nlp: Language) -> None:
+    """Restrictive ("a firm which"), inside the content, or quoted: the speaker's own words."""
+    restrictive = "The mayor said the contract went to a firm which had donated to his campaign."
+    c = one(claims_of(nlp, restrictive), cue="said")
+    assert c.content == "the contract went to a firm which had donated to his campaign"
+    inside = "The mayor said the bridge, which cost $40 million, would open in May."
+    c = one(claims_of(nlp, inside), cue="said")
+    assert c.content == "the bridge, which cost $40 million, would open in May"
+    quoted = 'The senator said voters trusted the governor, who "has never lied to them."'
+    c = one(claims_of(nlp, quoted), cue="said")
+    assert c.content.endswith('"has never lied to them."')
+
