@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from .quotes import CLOSING, STRAIGHT, Quote
-from .rules import Draft
+from .rules import Draft, is_quote_mark, subject_of
 
 _WORD = re.compile(r"\w+")
 FIRST_PERSON = frozenset({"i", "we"})
@@ -244,3 +244,52 @@ def _speakers_of_nested_speech(drafts: list[Draft]) -> None:
         outer = next((o for o in drafts if o is not d and any(inside(d.cue, qs) for qs in o.quotes)), None)
         if outer is not None:
             d.adopt(outer)
+
+
+# How far back from a quotation's opening comma or colon its lead-in verb may stand, in tokens.
+LEAD_IN_WINDOW = 6
+SPEAKER_POS = frozenset({"PROPN", "NOUN", "PRON"})
+ADVERB_PARTICLES = frozenset({"back", "on", "out", "up"})  # "shot back", "went on", parsed as advmod
+
+
+def lead_in_cues(doc: Doc, drafts: list[Draft]) -> None:
+    """'Sanders shot back, "..."', 'Trump issued a statement, "..."', 'As Cornyn put it: "..."': a quotation
+    no cue took, opened right after a clause's comma or colon, is that clause's subject's, with the clause's
+    verb for its cue. Verbs outside the lexicon, which ``_frame_cue`` waits for, are the point here; a verb in
+    a relative clause ("which hits liberals where they live:") introduces no one."""
+    for d in drafts:
+        if d.kind != "direct" or d.cue is not None or d.parent is not None:
+            continue
+        verb = _lead_in_verb(doc, d.content[0])
+        subject = subject_of(verb) if verb is not None else None
+        if verb is None or subject is None or subject.pos_ not in SPEAKER_POS:
+            continue
+        particle = next((c for c in verb.rights if c.i == verb.i + 1 and _particle(c)), None)
+        end = particle if particle is not None else verb
+        d.cue = (verb.idx, end.idx + len(end.text))  # "shot back"
+        d.verb, d.subject = verb, subject
+
+
+def _lead_in_verb(doc: Doc, start: int) -> Token | None:
+    """The verb a few words before the comma or colon that opens the quotation at ``start`` (a character
+    offset), in the same sentence and outside any other quotation."""
+    opening = doc.char_span(start, start + 1, alignment_mode="expand")
+    if opening is None:
+        return None
+    j = opening.start - 1
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    if j < 0 or doc[j].text not in {",", ":"}:
+        return None
+    sent_start = doc[j].sent.start
+    for k in range(j - 1, max(sent_start, j - LEAD_IN_WINDOW) - 1, -1):
+        tok = doc[k]
+        if (tok.is_space and "\n" in tok.text) or is_quote_mark(tok):
+            return None
+        if tok.pos_ == "VERB":
+            return None if tok.dep_ in {"relcl", "acl"} else tok
+    return None
+
+
+def _particle(tok: Token) -> bool:
+    return tok.dep_ == "prt" or (tok.dep_ == "advmod" and tok.lower_ in ADVERB_PARTICLES)

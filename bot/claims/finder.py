@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from .asides import cut_asides
-from .attach import attach_quotes, overlaps
+from .attach import attach_quotes, lead_in_cues, overlaps
 from .coref import Referent, Resolver
 from .furniture import furniture_ranges, overlaps_any
 from .learned import confirmed, learned_drafts
@@ -228,6 +228,7 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     text = doc.text
     quotes = find_quotes(text)
     drafts = attach_quotes(text, drafts, quotes, settings.min_quote_words, settings.unattributed_quote_words)
+    lead_in_cues(doc, drafts)
     if settings.model is not None:
         drafts = confirmed(doc, drafts, lexicon, settings.model)
         drafts += learned_drafts(doc, lexicon, settings.model, _cue_tokens(doc, drafts), _speakers(drafts))

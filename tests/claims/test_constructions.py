@@ -437,3 +437,22 @@ def test_a_relative_clause_the_speaker_said_stays(nlp: Language) -> None:
     c = one(claims_of(nlp, quoted), cue="said")
     assert c.content.endswith('"has never lied to them."')
 
+
+
+def test_a_quotation_after_its_speakers_lead_in_clause(nlp: Language) -> None:
+    """No reporting verb from the lexicon, but a clause and a comma or colon open the quotation."""
+    text = ('During the debate, Sanders shot back, "Secretary Clinton called them out. '
+            'Oh my goodness, they must have been really crushed by that."')
+    c = one(claims_of(nlp, text), kind="direct")
+    assert (c.source, c.cue) == ("Sanders", "shot back")
+    assert c.content.startswith('"Secretary Clinton')
+    text = 'As John Cornyn, the No. 2 in the party, put it: "This person will not be confirmed. Not now."'
+    c = one(claims_of(nlp, text), kind="direct")
+    assert (c.source, c.cue) == ("John Cornyn", "put")
+
+
+def test_a_relative_clause_before_a_quotation_introduces_no_one(nlp: Language) -> None:
+    text = ('Consider this headline from the Post, which hits liberals where they live: '
+            '"Eight simple words that will change how you think about your taxes."')
+    claims = claims_of(nlp, text)
+    assert all(c.source_mention != "they" for c in claims), claims
