@@ -8,7 +8,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from .quotes import CLOSING, STRAIGHT, Quote
+from .quotes import CLOSING, OPENING, STRAIGHT, Quote
 from .rules import Draft, is_quote_mark, subject_of
 
 _WORD = re.compile(r"\w+")
@@ -166,7 +166,7 @@ def attach_quotes(
             continue
         frame = _frame_cue(q, drafts, text, min_words)
         if frame is not None:
-            frame.content = q.span
+            frame.content = _with_lead(text, q, frame)
             frame.kind = "direct"
             frame.quotes.append(q.span)
             if frame.subject is None and frame.verb is not None:
@@ -293,3 +293,21 @@ def _lead_in_verb(doc: Doc, start: int) -> Token | None:
 
 def _particle(tok: Token) -> bool:
     return tok.dep_ == "prt" or (tok.dep_ == "advmod" and tok.lower_ in ADVERB_PARTICLES)
+
+
+def _with_lead(text: str, q: Quote, frame: Draft) -> tuple[int, int]:
+    """'Trump's misinformation may be "strategic," said Hemsley': a quotation that closes the clause before
+    its cue is a mixed quotation, and the claim takes the words its clause opens with. A title after a bare
+    phrase ('In his autobiography, "A Time for Truth," he described ...') has no verb and stays alone."""
+    start = frame.sentence[0]
+    if frame.cue is None or frame.verb is None or not (start < q.start and q.end <= frame.cue[0]):
+        return q.span
+    lead = text[start : q.start]
+    marks = any(m in lead for m in OPENING + CLOSING + STRAIGHT + ":") or "''" in lead
+    if marks or not _WORD.search(lead) or "\n" in lead.strip():
+        return q.span
+    start += len(lead) - len(lead.lstrip())
+    clause = frame.verb.doc.char_span(start, q.end, alignment_mode="expand")
+    if clause is None or not any(t.pos_ in {"VERB", "AUX"} for t in clause):
+        return q.span
+    return (start, q.end)

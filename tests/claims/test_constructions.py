@@ -456,3 +456,17 @@ def test_a_relative_clause_before_a_quotation_introduces_no_one(nlp: Language) -
             '"Eight simple words that will change how you think about your taxes."')
     claims = claims_of(nlp, text)
     assert all(c.source_mention != "they" for c in claims), claims
+
+
+def test_a_mixed_quotation_before_its_cue_keeps_its_clause(nlp: Language) -> None:
+    text = 'He would be a better president than Clinton "no matter what," one user commented.'
+    c = one(claims_of(nlp, text), cue="commented")
+    assert c.content == 'He would be a better president than Clinton "no matter what,"'
+    text = 'Trump\'s misinformation may be "strategic," said Jeffery Hemsley, an assistant professor.'
+    c = one(claims_of(nlp, text), cue="said")
+    assert (c.content, c.source) == ('Trump\'s misinformation may be "strategic,"', "Jeffery Hemsley")
+
+
+def test_a_title_after_a_bare_phrase_is_not_a_mixed_quotation(nlp: Language) -> None:
+    c = one(claims_of(nlp, 'On the morning show, "Good Morning America," the senator said.'), cue="said")
+    assert c.content == '"Good Morning America,"'
