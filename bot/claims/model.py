@@ -17,7 +17,8 @@ class Quantity:
 
     ``bound`` says how the claim pins the number: "more than 2,870" and "hundreds of" (200) are lower
     bounds ("at_least"), "up to 40" and "nearly 500" upper bounds ("at_most"), "about 3,700" an
-    approximation ("about"); a bare figure is "exact".
+    approximation ("about"); a bare figure is "exact". A share is given in percent, like "40 percent": "one in
+    three" -> 33.3, counted "percent", bound "about".
     """
 
     value: float

@@ -139,10 +139,37 @@ def _counted(group: list[Token]) -> str:
     return doc[run[0].i : run[-1].i + 1].text if run else ""
 
 
+def _ratio(doc: Doc, group: list[Token], start: int, lexicon: Lexicon) -> Quantity | None:
+    """"one in three voters", "nine out of 10": a share, given in percent like "40 percent" (33.3)."""
+    i = group[0].i
+    if i - 2 >= start and doc[i - 1].lower_ == "in":
+        joint = 1
+    elif i - 3 >= start and (doc[i - 2].lower_, doc[i - 1].lower_) == ("out", "of"):
+        joint = 2
+    else:
+        return None
+    first = doc[i - joint - 1]
+    part = parse_number([first.text], lexicon) if first.like_num or first.pos_ == "NUM" else None
+    whole = parse_number([t.text for t in group], lexicon)
+    if part is None or not whole or part > whole:
+        return None
+    share = 100 * part / whole
+    span = (first.idx, group[-1].idx + len(group[-1].text))
+    bound = "exact" if share == round(share, 1) else "about"
+    text = doc[first.i : group[-1].i + 1].text
+    return Quantity(value=round(share, 1), text=text, counted="percent", span=span, bound=bound)
+
+
 def find_quantities(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[Quantity, ...]:
     """Quantities in token range [start, end): dates, times and ordinals are not counts."""
     out: list[Quantity] = []
     for group in _number_tokens(doc, start, end):
+        ratio = _ratio(doc, group, start, lexicon)
+        if ratio is not None:
+            if out and out[-1].span[0] >= ratio.span[0]:
+                out.pop()  # "nine" of "nine out of 10" was read as a count of its own
+            out.append(ratio)
+            continue
         parsed = parse_quantity([t.text for t in group], lexicon)
         if parsed is None:
             continue

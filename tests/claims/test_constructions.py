@@ -470,3 +470,12 @@ def test_a_mixed_quotation_before_its_cue_keeps_its_clause(nlp: Language) -> Non
 def test_a_title_after_a_bare_phrase_is_not_a_mixed_quotation(nlp: Language) -> None:
     c = one(claims_of(nlp, 'On the morning show, "Good Morning America," the senator said.'), cue="said")
     assert c.content == '"Good Morning America,"'
+
+
+def test_a_share_is_a_percentage_not_a_count(nlp: Language) -> None:
+    text = "The poll showed that nine out of 10 Republicans and one in three voters disliked the plan."
+    c = one(claims_of(nlp, text), cue="showed")
+    got = {(q.value, q.text, q.counted, q.bound) for q in c.quantities}
+    assert got == {(90.0, "nine out of 10", "percent", "exact"), (33.3, "one in three", "percent", "about")}
+    c = one(claims_of(nlp, "Officials said 12 in Texas remained closed."), cue="said")
+    assert [(q.value, q.counted) for q in c.quantities] == [(12.0, "")]
