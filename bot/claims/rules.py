@@ -112,9 +112,9 @@ def cue_span(verb: Token, lexicon: Lexicon) -> tuple[int, int] | None:
 
 def subject_of(verb: Token) -> Token | None:
     """Head of the speaker phrase; passives need a "by" agent; participles borrow their clause's subject."""
-    for child in verb.children:
-        if child.dep_ == "nsubj":
-            return child
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects:  # two when the parser hangs a quotation's subject on the cue too: the nearer one speaks
+        return min(subjects, key=lambda c: abs(c.i - verb.i))
     if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or passive_participle(verb):
         # "Asked by Starnes whether ..., Carson said": the asker is the agent; Carson was asked
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)

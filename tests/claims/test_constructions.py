@@ -479,3 +479,11 @@ def test_a_share_is_a_percentage_not_a_count(nlp: Language) -> None:
     assert got == {(90.0, "nine out of 10", "percent", "exact"), (33.3, "one in three", "percent", "about")}
     c = one(claims_of(nlp, "Officials said 12 in Texas remained closed."), cue="said")
     assert [(q.value, q.counted) for q in c.quantities] == [(12.0, "")]
+
+
+def test_a_quotations_own_subject_is_not_its_speaker(nlp: Language) -> None:
+    """The parser hangs "fact" of the quotation on "said" too; the subject next to the cue speaks."""
+    text = ('"He is sharp. He is articulate. The fact that he, in his first term in the Senate, really tried '
+            'to do something," Huckabee said.')
+    c = one(claims_of(nlp, text), cue="said")
+    assert (c.source, c.source_mention) == ("Huckabee", "Huckabee")
