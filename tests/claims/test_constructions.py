@@ -490,7 +490,8 @@ def test_a_quotations_own_subject_is_not_its_speaker(nlp: Language) -> None:
 
 
 def test_manner_of_speaking_verbs_are_cues(nlp: Language) -> None:
-    c = one(claims_of(nlp, '"We cannot keep doing this to our children," the governor pleaded.'), cue="pleaded")
+    text = '"We cannot keep doing this to our children," the governor pleaded.'
+    c = one(claims_of(nlp, text), cue="pleaded")
     assert (c.kind, c.content) == ("direct", '"We cannot keep doing this to our children,"')
     c = one(claims_of(nlp, "The minister confessed that she had never read the report."), cue="confessed")
     assert c.content == "she had never read the report"
