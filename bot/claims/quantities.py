@@ -151,13 +151,19 @@ def _ratio(doc: Doc, group: list[Token], start: int, lexicon: Lexicon) -> Quanti
     first = doc[i - joint - 1]
     part = parse_number([first.text], lexicon) if first.like_num or first.pos_ == "NUM" else None
     whole = parse_number([t.text for t in group], lexicon)
-    if part is None or not whole or part > whole:
+    if part is None or not whole or part > whole or not _round_whole(whole):
         return None
     share = 100 * part / whole
     span = (first.idx, group[-1].idx + len(group[-1].text))
     bound = "exact" if share == round(share, 1) else "about"
     text = doc[first.i : group[-1].i + 1].text
     return Quantity(value=round(share, 1), text=text, counted="percent", span=span, bound=bound)
+
+
+def _round_whole(whole: float) -> bool:
+    """Shares are told out of a small or round number ("one in 20", "nine in 10", "one in 1,000"), which
+    keeps "killed 12 in 24 raids" a count."""
+    return whole <= 20 or (whole == int(whole) and str(int(whole)).rstrip("0") == "1")
 
 
 def find_quantities(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[Quantity, ...]:

@@ -479,6 +479,9 @@ def test_a_share_is_a_percentage_not_a_count(nlp: Language) -> None:
     assert got == {(90.0, "nine out of 10", "percent", "exact"), (33.3, "one in three", "percent", "about")}
     c = one(claims_of(nlp, "Officials said 12 in Texas remained closed."), cue="said")
     assert [(q.value, q.counted) for q in c.quantities] == [(12.0, "")]
+    c = one(claims_of(nlp, "Police said 12 in 24 raids had found weapons."), cue="said")
+    assert (12.0, "12") in {(q.value, q.text) for q in c.quantities}
+    assert all(q.counted != "percent" for q in c.quantities)
 
 
 def test_a_quotations_own_subject_is_not_its_speaker(nlp: Language) -> None:
