@@ -8,13 +8,14 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from .quotes import CLOSING, OPENING, STRAIGHT, Quote
+from .quotes import CLOSING, STRAIGHT, Quote, has_quote_mark
 from .rules import Draft, is_quote_mark, subject_of
 
 _WORD = re.compile(r"\w+")
 FIRST_PERSON = frozenset({"i", "we"})
 CLOSING_MARKS = frozenset(CLOSING + STRAIGHT + "'")
 CONTINUED = frozenset({"direct", "indirect", "according_to"})
+SPEAKER_POS = frozenset({"PROPN", "NOUN", "PRON"})
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -66,7 +67,7 @@ def _speaker_near(verb: Token, q: Quote) -> Token | None:
     window = [t for t in doc[verb.sent.start : verb.sent.end] if q.end <= t.idx < verb.idx]
     window = window or [t for t in doc[verb.i + 1 : min(verb.sent.end, verb.i + 6)]]
     for tok in window:
-        if tok.pos_ in {"PROPN", "NOUN", "PRON"}:
+        if tok.pos_ in SPEAKER_POS:
             while tok.dep_ in {"compound", "flat"} and tok.head.i != tok.i and tok.head in window:
                 tok = tok.head
             return tok
@@ -248,7 +249,6 @@ def _speakers_of_nested_speech(drafts: list[Draft]) -> None:
 
 # How far back from a quotation's opening comma or colon its lead-in verb may stand, in tokens.
 LEAD_IN_WINDOW = 6
-SPEAKER_POS = frozenset({"PROPN", "NOUN", "PRON"})
 ADVERB_PARTICLES = frozenset({"back", "on", "out", "up"})  # "shot back", "went on", parsed as advmod
 
 
@@ -303,8 +303,7 @@ def _with_lead(text: str, q: Quote, frame: Draft) -> tuple[int, int]:
     if frame.cue is None or frame.verb is None or not (start < q.start and q.end <= frame.cue[0]):
         return q.span
     lead = text[start : q.start]
-    marks = any(m in lead for m in OPENING + CLOSING + STRAIGHT + ":") or "''" in lead
-    if marks or not _WORD.search(lead) or "\n" in lead.strip():
+    if has_quote_mark(lead) or ":" in lead or not _WORD.search(lead) or "\n" in lead.strip():
         return q.span
     start += len(lead) - len(lead.lstrip())
     clause = frame.verb.doc.char_span(start, q.end, alignment_mode="expand")

@@ -17,6 +17,11 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
 
 
+def has_quote_mark(text: str) -> bool:
+    """Any quotation mark the quotation finder pairs, typewriter '' included."""
+    return _MARK.search(text) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A quotation, marks included; ``closed`` is False when it runs on to the next paragraph."""
