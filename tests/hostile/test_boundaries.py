@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app as cli_app
+from storage import repository
 from tests.app.test_claims_command import rendered, run_command, share_and_wait
 from tests.plugins.app import ACME, BOB, CAROL, DESK, GENERAL, GLOBEX, NEWS, SlackHarness
 
@@ -64,9 +66,18 @@ def test_a_paging_button_replayed_from_another_workspace_or_channel_stays_in_its
 
 
 def test_digests_hold_only_their_channels_claims(shared: SlackHarness) -> None:
-    for team, channel, user in ((ACME, NEWS, BOB), (ACME, DESK, BOB), (GLOBEX, GENERAL, CAROL)):
+    channels = ((ACME, NEWS, BOB), (ACME, DESK, BOB), (GLOBEX, GENERAL, CAROL))
+    for team, channel, user in channels:
         run_command(shared, "digest on 00:00", team=team, channel=channel, user=user)
-    shared.clock.now = datetime.now(UTC) + timedelta(days=1, hours=1)
+    with shared.services.transaction() as session:
+        zones = {(s.team, s.channel): ZoneInfo(s.timezone) for s in repository.digest_subscriptions(session)}
+    # Each channel's digest falls half a day from now in its user's zone, whatever the hour the suite runs:
+    # the shares sit mid-window, never across a local midnight from the digest that should hold them.
+    due = (datetime.now(UTC) + timedelta(hours=12)).replace(second=0, microsecond=0)
+    for team, channel, user in channels:
+        local = due.astimezone(zones[team, channel])
+        run_command(shared, f"digest on {local:%H:%M}", team=team, channel=channel, user=user)
+    shared.clock.now = due + timedelta(seconds=30)
     shared.scheduler().tick()
     digests = {
         c.params["channel"]: rendered(c.params)
