@@ -438,7 +438,6 @@ def test_a_relative_clause_the_speaker_said_stays(nlp: Language) -> None:
     assert c.content.endswith('"has never lied to them."')
 
 
-
 def test_a_quotation_after_its_speakers_lead_in_clause(nlp: Language) -> None:
     """No reporting verb from the lexicon, but a clause and a comma or colon open the quotation."""
     text = ('During the debate, Sanders shot back, "Secretary Clinton called them out. '
