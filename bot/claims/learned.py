@@ -99,6 +99,7 @@ def learned_drafts(
                 cue_strength=round(LEARNED_STRENGTH * p, 3),
                 verb=tok,
                 subject=subject,
+                learned=True,
             )
 
 

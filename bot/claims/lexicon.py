@@ -50,6 +50,14 @@ class Lexicon:
     colon_head_rejects: frozenset[str] = frozenset()
     prepositional_cues: dict[tuple[str, str], float] = field(default_factory=dict)
     prepositional_verbs: frozenset[str] = frozenset()
+    belief_verbs: frozenset[str] = frozenset()
+    perception_verbs: frozenset[str] = frozenset()
+    intention_verbs: frozenset[str] = frozenset()
+    finding_verbs: frozenset[str] = frozenset()
+    non_speakers: frozenset[str] = frozenset()
+    first_person_sources: frozenset[str] = frozenset()
+    modal_auxiliaries: frozenset[str] = frozenset()
+    refusal_verbs: frozenset[str] = frozenset()
 
     def cue_strength(self, lemma: str) -> float:
         lemma = lemma.lower()
@@ -131,4 +139,12 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         quantity_bounds={tuple(k.lower().split()): v for k, v in data.get("quantity_bounds", {}).items()},
         prepositional_cues=prepositional,
         prepositional_verbs=frozenset(verb for verb, _ in prepositional),
+        belief_verbs=_words(data.get("belief_verbs", [])),
+        perception_verbs=_words(data.get("perception_verbs", [])),
+        intention_verbs=_words(data.get("intention_verbs", [])),
+        finding_verbs=_words(data.get("finding_verbs", [])),
+        non_speakers=_words(data.get("non_speakers", [])),
+        first_person_sources=_words(data.get("first_person_sources", [])),
+        modal_auxiliaries=_words(data.get("modal_auxiliaries", [])),
+        refusal_verbs=_words(data.get("refusal_verbs", [])),
     )

@@ -9,6 +9,9 @@ ClaimKind = Literal["direct", "indirect", "according_to", "continuation"]
 SourceKind = Literal["person", "organization", "unnamed"]
 Bound = Literal["exact", "at_least", "at_most", "about"]
 Span = tuple[int, int]
+# What an attribution reports: a communication act (said, announced, according to) is a claim; the rest are
+# kept for recall but never shown as someone's claim.
+AttributionAct = Literal["communication", "belief", "intention", "perception", "action", "negated"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,9 @@ class Claim:
 
     ``source`` is the canonical speaker after resolving pronouns and descriptors ("He" -> "Igor
     Konashenkov"); ``source_mention`` and ``source_span`` are the words in the claim's own sentence.
+    ``shown`` is False for an attribution a reader must not see as "X said Y" (a belief, an intention, a
+    perception, a narrated action, a negated speech act, a speaker that cannot speak): it is kept for
+    recall but threads, digests and default searches leave it out; ``act`` says which kind it is.
     """
 
     content: str
@@ -51,3 +57,5 @@ class Claim:
     salience: float = 0.0
     quantities: tuple[Quantity, ...] = field(default_factory=tuple)
     entities: tuple[str, ...] = field(default_factory=tuple)
+    shown: bool = True
+    act: AttributionAct = "communication"

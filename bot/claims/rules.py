@@ -34,6 +34,7 @@ class Draft:
     subject: Token | None = None
     parent: Draft | None = None
     quotes: list[tuple[int, int]] = field(default_factory=list)
+    learned: bool = False  # found by the learned layer, which also reads beliefs, intentions and actions
 
     @property
     def order(self) -> int:

@@ -1,0 +1,171 @@
+"""Which attributions a reader may see as "X said Y".
+
+PolNeAR-style attribution covers beliefs, intentions, perceptions and narrated actions ("NASA chose to
+receive bids", "Xi knows ..."); a thread reader takes every line as a claim someone made, so only a
+communication act by a source that can make one is shown. The rest are kept (recall, search with
+include:hidden) with the act they report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .lexicon import Lexicon
+from .model import AttributionAct
+from .rules import Draft
+
+SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
+NOT_SPEAKER_LABELS = frozenset(
+    {
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "CARDINAL",
+        "ORDINAL",
+        "PRODUCT",
+        "WORK_OF_ART",
+        "EVENT",
+        "LAW",
+    }
+)
+NEGATIONS = frozenset({"not", "n't", "never", "nor", "neither", "no"})
+# agent nouns that the lexicon's role lists cannot all hold: "teachers", "analyst", "residents", "Democrats"
+_AGENT = re.compile(
+    r"(?:er|ers|or|ors|ist|ists|ian|ians|ant|ants|ent|ents|ee|ees|man|men|woman|women|people)$"
+)
+_SENTENCE_END = re.compile(r"[.!?\"'\u201d\u2019\u2026]\)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    act: AttributionAct
+    shown: bool
+
+
+def cue_act(d: Draft, lexicon: Lexicon) -> AttributionAct:
+    """What the draft's cue reports; a quotation or an according-to is speech by construction."""
+    if d.kind == "continuation":
+        return "narration"
+    verb = d.verb
+    if verb is None:
+        return "communication"
+    if _negated(verb, lexicon):
+        return "negated"
+    if _hypothetical(verb, lexicon):
+        return "hypothetical"
+    lemma = verb.lemma_.lower()
+    if lemma in lexicon.belief_verbs:
+        return "belief"
+    if lemma in lexicon.perception_verbs and lemma not in lexicon.finding_verbs:
+        return "perception"
+    if lemma in lexicon.intention_verbs and not lexicon.is_cue(lemma):
+        return "intention"
+    if lexicon.is_cue(lemma) or lexicon.is_object_cue(lemma) or lexicon.takes_prepositional_cue(lemma):
+        return "communication"
+    if verb.pos_ == "NOUN":  # "his claim that ...", "the announcement that ..."
+        return "communication" if lemma in lexicon.noun_cues else "belief"
+    return "action"
+
+
+def _negated(verb: Token, lexicon: Lexicon) -> bool:
+    """ "did not say", "never confirmed", "nor does X see", "declined to confirm"."""
+    if any(c.dep_ in {"neg", "preconj"} and c.lower_ in NEGATIONS for c in verb.children):
+        return True
+    if any(c.lower_ in {"nor", "neither"} for c in verb.children):
+        return True
+    head = verb.head
+    if verb.dep_ == "xcomp" and head.i != verb.i:
+        if head.lemma_.lower() in lexicon.refusal_verbs:
+            return True
+        return _negated(head, lexicon)
+    return False
+
+
+def _hypothetical(verb: Token, lexicon: Lexicon) -> bool:
+    """ "As Sherlock would say", "X could argue", "will announce": a speech act that has not happened."""
+    if any(c.dep_ == "aux" and c.lower_ in lexicon.modal_auxiliaries for c in verb.children):
+        return True
+    # "wants to say", "plans to announce": the speech act is someone's intention
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lexicon.intention_verbs
+
+
+def can_speak(subject: Token | None, lexicon: Lexicon) -> bool:
+    """A person, an organisation, a group of people, or a document or outlet that publishes: never an
+    instrument, a test, a product, a date, an abstract noun or a salutation."""
+    if subject is None:
+        return False
+    low, lemma = subject.lower_, subject.lemma_.lower()
+    if low in lexicon.first_person_sources:
+        return False  # the writer ("I", "we") or the reader ("you"): not a quoted source
+    if _salutation(subject):
+        return False
+    label = subject.ent_type_
+    if label in NOT_SPEAKER_LABELS:
+        return False
+    if label in SPEAKER_LABELS or subject.pos_ == "PRON":
+        return True
+    if lemma in lexicon.non_speakers or low in lexicon.non_speakers:
+        return False
+    if subject.pos_ == "PROPN":
+        return True
+    if subject.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    known = (
+        lexicon.person_roles,
+        lexicon.organization_nouns,
+        lexicon.unnamed_sources,
+        lexicon.document_sources,
+    )
+    if any(lemma in words or low in words for words in known):
+        return True
+    return bool(_AGENT.search(low))
+
+
+def _salutation(subject: Token) -> bool:
+    """ "DEAR ABBY: ..." opens a letter; the letter's writer signs it at its end."""
+    doc = subject.doc
+    start = subject.left_edge.i
+    return any(t.lower_ == "dear" for t in doc[max(0, start - 1) : subject.i + 1])
+
+
+def unpunctuated_lines(text: str, max_words: int = 30) -> list[tuple[int, int]]:
+    """Short lines without a sentence's closing punctuation: headings, list items, link previews, deal
+    lines, captions. Prose paragraphs end a sentence; page furniture rarely does."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group().rstrip()
+        if not line.strip() or len(line.split()) > max_words:
+            continue
+        if not _SENTENCE_END.search(line):
+            out.append((m.start(), m.start() + len(line)))
+    return out
+
+
+def judge(
+    d: Draft,
+    source_name: str | None,
+    relays: bool,
+    furniture: list[tuple[int, int]],
+    doc: Doc,
+    lexicon: Lexicon,
+) -> Verdict:
+    """The act a draft reports and whether a thread may show it. ``relays`` is True when the content
+    carries another, named speaker's cue ("Reuters reported the commission said ...": the commission's)."""
+    act = cue_act(d, lexicon)
+    shown = act == "communication" and source_name is not None and not relays
+    if shown and d.subject is not None and not can_speak(d.subject, lexicon):
+        shown = False
+    if shown and d.subject is None and d.parent is None and d.kind != "direct":
+        shown = False
+    text = doc.text
+    s, e = d.content
+    if shown and d.kind != "direct" and text[s:e].rstrip().endswith("?"):
+        shown = False  # a question asked is not a claim made
+    if shown and any(s < fe and fs < e for fs, fe in furniture):
+        shown = False
+    return Verdict(act=act, shown=shown)
