@@ -127,7 +127,7 @@ def run(pages: list[Page], mirrors: Path, out: Path) -> dict[str, dict]:
             print(f"{page.id}: no article ({exc})", file=sys.stderr)
             continue
         started = time.perf_counter()
-        claims = extract_claims(nlp, article.text)
+        claims = extract_claims(nlp, article.text, title=article.title)
         seconds = time.perf_counter() - started
         shown = [as_record(c) for c in thread_claims(claims)[:SHOWN]]
         (out / f"{page.id}.txt").write_text(article.text, encoding="utf-8")

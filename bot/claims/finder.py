@@ -30,9 +30,16 @@ from .rules import (
     verb_drafts,
 )
 from .salience import salience
+from .showing import Verdict, headline_runs, judge, unpunctuated_lines
 from .sources import Mention, analyse, strip_name
 
 _WORD = re.compile(r"\w+")
+# "(CNN)", "VIENNA —", "Indianapolis – ", "LONDON (Reuters) -" opening a paragraph: a dateline, no claim
+_DATELINE = re.compile(
+    r"(?:\([A-Z][\w.]*(?: [A-Z][\w.]*){0,2}\)"
+    r"|[A-Z][A-Z.,' ]+(?:\s*\([^)\n]{1,30}\))?\s*[—–-]{1,2}"
+    r"|[A-Z][a-z]+(?:,? [A-Z][a-z.]+){0,3}(?:\s*\([^)\n]{1,30}\))?\s*[—–])\s*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +170,22 @@ def _entities(ents: list[Span], span: tuple[int, int], lexicon: Lexicon) -> tupl
     return tuple(k for k in seen if k)
 
 
-def _build(doc: Doc, text: str, ents: list[Span], d: Draft, src: Source, lexicon: Lexicon) -> Claim:
-    s, e = d.content
+def _without_dateline(text: str, content: tuple[int, int]) -> tuple[int, int]:
+    s, e = content
+    if s > 0 and text[s - 1] != "\n":
+        return content
+    m = _DATELINE.match(text, s, e)
+    return (m.end(), e) if m and e - m.end() > 20 else content
+
+
+def _build(
+    doc: Doc, text: str, ents: list[Span], d: Draft, src: Source, lexicon: Lexicon, verdict: Verdict
+) -> Claim:
+    s, e = _without_dateline(text, d.content)
     tokens = doc.char_span(s, e, alignment_mode="expand")
     quantities = find_quantities(doc, tokens.start, tokens.end, lexicon) if tokens is not None else ()
     quantities = tuple(q for q in quantities if s <= q.span[0] and q.span[1] <= e)
-    entities = _entities(ents, d.content, lexicon)
+    entities = _entities(ents, (s, e), lexicon)
     mention = src.mention
     kind = d.kind
     return Claim(
@@ -194,7 +211,35 @@ def _build(doc: Doc, text: str, ents: list[Span], d: Draft, src: Source, lexicon
         ),
         quantities=quantities,
         entities=entities,
+        shown=verdict.shown,
+        act=verdict.act,
     )
+
+
+RELAYED_SPEECH = 0.7  # say, tell, report, announce ...: a firm speech verb inside a content relays speech
+
+
+def _relays(doc: Doc, drafts: list[Draft], sources: dict[int, Source], lexicon: Lexicon) -> set[int]:
+    """Drafts whose content reports another, named speaker's words: "Reuters reported the commission said
+    X" is the commission's claim, passed on by Reuters (a pronoun there is usually the speaker again)."""
+    out = set()
+    for d in drafts:
+        span = doc.char_span(*d.content, alignment_mode="expand")
+        if span is None or d.kind == "direct":
+            continue
+        name = (sources[id(d)].name or "").lower()
+        for tok in span:
+            if tok.pos_ != "VERB" or lexicon.cue_strength(tok.lemma_) < RELAYED_SPEECH:
+                continue
+            if not lexicon.is_cue(tok.lemma_) or tok.lemma_.lower() in lexicon.finding_verbs:
+                continue  # "Washington had concluded ...": the speaker's own finding, not relayed speech
+            subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subject is None or subject.pos_ == "PRON" or subject.lower_ in lexicon.generic_subjects:
+                continue
+            if subject.text.lower() not in name:
+                out.add(id(d))
+                break
+    return out
 
 
 def _cue_tokens(doc: Doc, drafts: list[Draft]) -> set[int]:
@@ -253,6 +298,11 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
         if not any(overlaps_any(sp, furniture) for sp in spans):
             standing.append(d)
     claims: dict[tuple[tuple[int, int], tuple[int, int] | None], Claim] = {}
-    for d in drop_repeats(text, drop_nested(text, standing)):
-        claims.setdefault((d.content, d.cue), _build(doc, text, ents, d, sources[id(d)], lexicon))
+    kept = drop_repeats(text, drop_nested(text, standing))
+    relays = _relays(doc, kept, sources, lexicon)
+    unpunctuated = unpunctuated_lines(text) + headline_runs(doc)
+    for d in kept:
+        src = sources[id(d)]
+        verdict = judge(d, src.name, id(d) in relays, unpunctuated, doc, lexicon)
+        claims.setdefault((d.content, d.cue), _build(doc, text, ents, d, src, lexicon, verdict))
     return sorted(claims.values(), key=lambda c: (-c.salience, c.content_span[0]))

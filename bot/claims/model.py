@@ -11,7 +11,17 @@ Bound = Literal["exact", "at_least", "at_most", "about"]
 Span = tuple[int, int]
 # What an attribution reports: a communication act (said, announced, according to) is a claim; the rest are
 # kept for recall but never shown as someone's claim.
-AttributionAct = Literal["communication", "belief", "intention", "perception", "action", "negated"]
+AttributionAct = Literal[
+    "communication",
+    "belief",
+    "intention",
+    "perception",
+    "action",
+    "question",
+    "negated",
+    "hypothetical",
+    "narration",
+]
 
 
 @dataclass(frozen=True, slots=True)

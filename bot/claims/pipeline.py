@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from .component import COMPONENT, PARAGRAPHS, register_components
 from .model import Claim, Quantity
+from .ranking import rank
 
 MAX_LENGTH = 5_000_000
 CHUNK_CHARS = 100_000  # the parser needs about 1 GB per 100k characters: longer texts go by paragraphs
@@ -68,17 +69,19 @@ def _shift(claim: Claim, offset: int) -> Claim:
     )
 
 
-def extract_claims(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS) -> list[Claim]:
-    """Claims in ``text`` (offsets into ``text``), most salient first."""
+def extract_claims(
+    nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS, title: str | None = None
+) -> list[Claim]:
+    """Claims in ``text`` (offsets into ``text``), most important first; ``title`` is the headline."""
     if COMPONENT not in nlp.pipe_names:
         raise ValueError(f"pipeline has no {COMPONENT!r} component: build it with load_pipeline()")
     if len(text) <= chunk_chars:
-        return list(nlp(text)._.claims or [])
+        return rank(list(nlp(text)._.claims or []), text, title)
     claims: list[Claim] = []
     pieces = _chunks(text, chunk_chars)
     for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
         claims.extend(_shift(c, start) for c in doc._.claims or [])
-    return sorted(claims, key=lambda c: (-c.salience, c.content_span[0]))
+    return rank(claims, text, title)
 
 
 __all__ = ["Claim", "ModelNotInstalledError", "Quantity", "extract_claims", "load_pipeline"]

@@ -48,6 +48,8 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
         opened: int | None = None
         for mark in _MARK.finditer(text, para.start(), para.end()):
             ch = mark.group()
+            if opened is None and _prime(text, mark.start()):
+                continue  # '70" TV', '5\'11"': an inch mark never opens a quotation
             if opened is None and ch not in CLOSING:
                 opened = mark.start()
             elif opened is not None and ch not in OPENING:
@@ -59,6 +61,11 @@ def find_quotes(text: str, min_words: int = 1) -> list[Quote]:
                 end -= 1
             quotes.append(_quote(text, opened, end, False))
     return [q for q in quotes if q.words >= min_words]
+
+
+def _prime(text: str, at: int) -> bool:
+    """A straight mark right after a digit is a prime (inches, seconds); a quotation opens after a space."""
+    return text[at] in STRAIGHT + "'" and at > 0 and text[at - 1].isdigit()
 
 
 def _quote(text: str, start: int, end: int, closed: bool) -> Quote:

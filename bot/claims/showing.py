@@ -34,6 +34,12 @@ NOT_SPEAKER_LABELS = frozenset(
     }
 )
 NEGATIONS = frozenset({"not", "n't", "never", "nor", "neither", "no"})
+QUESTION_CUES = frozenset({"ask", "question", "wonder", "inquire", "enquire", "query", "quiz"})
+RELATIVES = frozenset({"which", "who", "whom", "whose"})
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
+FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+MIN_WORDS = 4  # "said it was possible": a reported content this short has lost what it is about
+_WORDS = re.compile(r"\w+")
 # agent nouns that the lexicon's role lists cannot all hold: "teachers", "analyst", "residents", "Democrats"
 _AGENT = re.compile(
     r"(?:er|ers|or|ors|ist|ists|ian|ians|ant|ants|ent|ents|ee|ees|man|men|woman|women|people)$"
@@ -59,6 +65,8 @@ def cue_act(d: Draft, lexicon: Lexicon) -> AttributionAct:
     if _hypothetical(verb, lexicon):
         return "hypothetical"
     lemma = verb.lemma_.lower()
+    if lemma in QUESTION_CUES:
+        return "question"
     if lemma in lexicon.belief_verbs:
         return "belief"
     if lemma in lexicon.perception_verbs and lemma not in lexicon.finding_verbs:
@@ -146,6 +154,11 @@ def unpunctuated_lines(text: str, max_words: int = 30) -> list[tuple[int, int]]:
     return out
 
 
+def headline_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Sentences that string headlines together with " | " (inline related-story boxes, newsletters)."""
+    return [(s.start_char, s.end_char) for s in doc.sents if s.text.count(" | ") >= 2]
+
+
 def judge(
     d: Draft,
     source_name: str | None,
@@ -158,14 +171,51 @@ def judge(
     carries another, named speaker's cue ("Reuters reported the commission said ...": the commission's)."""
     act = cue_act(d, lexicon)
     shown = act == "communication" and source_name is not None and not relays
-    if shown and d.subject is not None and not can_speak(d.subject, lexicon):
-        shown = False
-    if shown and d.subject is None and d.parent is None and d.kind != "direct":
-        shown = False
+    return Verdict(
+        act=act, shown=shown and _speaker_fits(d, lexicon) and _content_fits(d, furniture, doc, lexicon)
+    )
+
+
+def _speaker_fits(d: Draft, lexicon: Lexicon) -> bool:
+    if d.subject is None:
+        return d.parent is not None or d.kind == "direct"
+    return can_speak(d.subject, lexicon) and not _dateline(d.subject)
+
+
+def _dateline(tok: Token) -> bool:
+    """ "Indianapolis – Several thousand teachers ...": a place opening a paragraph before a dash."""
+    doc = tok.doc
+    start = tok.left_edge.i
+    if start > 0 and "\n" not in doc[start - 1].text and "\n" not in doc[start - 1].whitespace_:
+        return False
+    after = doc[tok.i + 1 : tok.i + 5]
+    return any(t.text in {"—", "–", "-", "--"} for t in after) and tok.ent_type_ in {"GPE", "LOC", ""}
+
+
+def _content_fits(d: Draft, furniture: list[tuple[int, int]], doc: Doc, lexicon: Lexicon) -> bool:
+    """A claim's words: a statement (not a question, a bare noun phrase or a relative clause's tail),
+    clear of page furniture, in the speaker's voice."""
     text = doc.text
     s, e = d.content
-    if shown and d.kind != "direct" and text[s:e].rstrip().endswith("?"):
-        shown = False  # a question asked is not a claim made
-    if shown and any(s < fe and fs < e for fs, fe in furniture):
-        shown = False
-    return Verdict(act=act, shown=shown)
+    words = text[s:e]
+    if words.rstrip(" \"'\u201d\u2019").endswith("?"):
+        return False  # a question asked is not a claim made, quoted or not
+    if any(s < fe and fs < e for fs, fe in furniture):
+        return False
+    if d.kind == "direct" or d.quotes:
+        return True
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return False
+    if span[0].lower_ in RELATIVES:
+        return False  # "which it said crashed ...": the clause's subject is outside the content
+    if len(_WORDS.findall(words)) < MIN_WORDS:
+        return False
+    if any(t.lower_ in FIRST_PERSON for t in span):
+        return False  # "I" outside quotation marks is the writer (or the letter writer), not the speaker
+    if d.kind == "according_to" or any(t.tag_ in FINITE for t in span):
+        return True
+    # "called for better pay": a demand's object is its content; other bare noun phrases report an act
+    # ("announced the potential exchange", "declared a state of emergency"), not what was claimed
+    verb = d.verb
+    return verb is not None and d.cue is not None and d.cue[1] > verb.idx + len(verb.text)

@@ -171,8 +171,8 @@ def _role_text(tokens: list[Token]) -> str | None:
         words = words[1:]
     while words and (words[-1].is_punct or words[-1].dep_ in {"cc", "case"}):
         words = words[:-1]
-    if not words:
-        return None
+    if not words or not any(t.pos_ in {"NOUN", "PROPN"} and not t.like_num for t in words):
+        return None  # "soft-spoken but firm", "55": a description or an age, not a role
     doc = words[0].doc
     return doc[words[0].i : words[-1].i + 1].text.strip(" ,")
 
