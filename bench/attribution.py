@@ -103,6 +103,7 @@ def to_attribution(claim: Claim) -> dict:
         "content": list(claim.content_span),
         "source_resolved": claim.source,
         "kind": claim.kind,
+        "shown": claim.shown,
     }
 
 
@@ -247,6 +248,20 @@ def trained_on(everything: list[dict], picked: list[dict]) -> int:
     return sum(1 for a in picked if a["id"] not in unseen) if held.get("limit") else len(picked)
 
 
+def _score_rows(scorer: ModuleType, gold: Path, rows: list[dict], keep: Path | None) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as tmp:
+        for row in rows:
+            tmp.write(json.dumps(row) + "\n")
+    pred_path = Path(tmp.name)
+    try:
+        result = score(scorer, gold, pred_path)
+        if keep:
+            keep.write_text(pred_path.read_text(encoding="utf-8"), encoding="utf-8")
+    finally:
+        pred_path.unlink()
+    return result
+
+
 def _evaluate(args: argparse.Namespace, gold: Path) -> int:
     scorer = load_scorer()
     baseline = json.loads(BASELINE.read_text()) if BASELINE.is_file() else None
@@ -264,22 +279,20 @@ def _evaluate(args: argparse.Namespace, gold: Path) -> int:
         bare.max_length = nlp.max_length
     rows, timing = run(nlp, bare, articles)
 
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as tmp:
-        for row in rows:
-            tmp.write(json.dumps(row) + "\n")
-    pred_path = Path(tmp.name)
-    try:
-        result = score(scorer, gold, pred_path)
-        if args.pred_out:
-            args.pred_out.write_text(pred_path.read_text(encoding="utf-8"), encoding="utf-8")
-    finally:
-        pred_path.unlink()
+    result = _score_rows(scorer, gold, rows, args.pred_out)
+    shown_rows = [{**r, "attributions": [a for a in r["attributions"] if a["shown"]]} for r in rows]
+    shown = _score_rows(scorer, gold, shown_rows, None)["metrics"]
     metrics = result["metrics"]
     seen = trained_on(everything, articles)
     if seen:
         print(f"note: {seen} of these {len(articles)} articles were in the learned model's training set "
               f"(only the sample it was trained without is held out): these numbers are optimistic")
     print_table(result, timing, len(articles))
+    n_shown = sum(len(r["attributions"]) for r in shown_rows)
+    print(
+        f"shown claims ({n_shown}): content precision {shown['content']['precision']:.3f}, "
+        f"content+source precision {shown['content+source']['precision']:.3f}"
+    )
 
     if args.update_baseline:
         return update_baseline(metrics, limit, args.allow_regression)

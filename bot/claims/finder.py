@@ -300,7 +300,7 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     claims: dict[tuple[tuple[int, int], tuple[int, int] | None], Claim] = {}
     kept = drop_repeats(text, drop_nested(text, standing))
     relays = _relays(doc, kept, sources, lexicon)
-    unpunctuated = unpunctuated_lines(text) + headline_runs(doc)
+    unpunctuated = unpunctuated_lines(text) + headline_runs(text)
     for d in kept:
         src = sources[id(d)]
         verdict = judge(d, src.name, id(d) in relays, unpunctuated, doc, lexicon)

@@ -65,6 +65,10 @@ def cue_act(d: Draft, lexicon: Lexicon) -> AttributionAct:
     if _hypothetical(verb, lexicon):
         return "hypothetical"
     lemma = verb.lemma_.lower()
+    if lemma in lexicon.refusal_verbs and any(
+        c.dep_ == "xcomp" and lexicon.is_cue(c.lemma_) for c in verb.children
+    ):
+        return "negated"  # "declined to confirm that ...", "refused to say whether ..."
     if lemma in QUESTION_CUES:
         return "question"
     if lemma in lexicon.belief_verbs:
@@ -154,9 +158,9 @@ def unpunctuated_lines(text: str, max_words: int = 30) -> list[tuple[int, int]]:
     return out
 
 
-def headline_runs(doc: Doc) -> list[tuple[int, int]]:
-    """Sentences that string headlines together with " | " (inline related-story boxes, newsletters)."""
-    return [(s.start_char, s.end_char) for s in doc.sents if s.text.count(" | ") >= 2]
+def headline_runs(text: str) -> list[tuple[int, int]]:
+    """Lines that string headlines together with " | " (inline related-story boxes, newsletters)."""
+    return [m.span() for m in re.finditer(r"[^\n]+", text) if m.group().count(" | ") >= 2]
 
 
 def judge(

@@ -1,0 +1,146 @@
+"""What a thread may show: one short case per failure kind judged on real pages (bot/claims/showing.py).
+
+Every attribution stays in the extractor's output (PolNeAR scores recall on all of them); these tests are
+about ``shown``: a reader takes every shown line as "X said Y".
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from bot.claims import Claim, extract_claims
+
+
+def shown(nlp: Language, text: str, title: str | None = None) -> list[Claim]:
+    return [c for c in extract_claims(nlp, text, title=title) if c.shown]
+
+
+def hidden(nlp: Language, text: str) -> list[Claim]:
+    return [c for c in extract_claims(nlp, text) if not c.shown]
+
+
+# --- furniture never speaks
+
+
+def test_a_deal_line_is_not_a_claim(nlp: Language) -> None:
+    text = (
+        "The best deals this week.\n\n"
+        "New Price Drop: Apple Watch Series 3 38mm Smart Watch for $169.99 (Originally $200)\n\n"
+        "Element 4K UHD Smart HDTV with Roku for $499.99 (Originally $800)"
+    )
+    assert shown(nlp, text) == []
+
+
+def test_a_string_of_headlines_is_not_a_claim(nlp: Language) -> None:
+    text = (
+        "The office announced Progressives oppose spending stopgap | Senators call for 5G security "
+        "coordinator | House Dems unveil renewable energy tax plan MORE on Tuesday."
+    )
+    assert shown(nlp, text) == []
+
+
+def test_an_inch_mark_does_not_open_a_quotation(nlp: Language) -> None:
+    text = (
+        'Get the 70" TV while it lasts. "Prices like these will not come back before the holidays," '
+        "the retailer's spokeswoman Jane Ortiz said."
+    )
+    c = next(c for c in shown(nlp, text) if c.source == "Jane Ortiz")
+    assert c.content.startswith('"Prices like these')
+
+
+def test_a_dateline_is_not_part_of_a_claim(nlp: Language) -> None:
+    text = (
+        "(CNN)President Donald Trump, according to the White House, made an unscheduled trip to Walter "
+        "Reed hospital on Saturday afternoon."
+    )
+    c = next(c for c in extract_claims(nlp, text) if c.source == "White House")
+    assert not c.content.startswith("(CNN)")
+
+
+# --- narration, instruments and the writer are not sources
+
+
+def test_a_narrated_choice_is_not_a_claim(nlp: Language) -> None:
+    text = "NASA chose to receive bids from five companies for the lunar lander program next year."
+    assert shown(nlp, text) == []
+
+
+def test_an_instrument_is_not_a_speaker(nlp: Language) -> None:
+    text = "Breathing tests showed that the man's lungs were badly inflamed after months of exposure."
+    assert shown(nlp, text) == []
+    assert hidden(nlp, text), "the attribution is kept for recall"
+
+
+def test_a_hypothetical_speech_act_is_not_a_claim(nlp: Language) -> None:
+    text = 'As Sherlock would say, "Elementary, my dear Watson, the answer was always in the bedding."'
+    assert shown(nlp, text) == []
+
+
+def test_a_question_is_not_a_claim(nlp: Language) -> None:
+    text = 'Gayle King asked, "What is it about Joe Biden that you feel a personal connection to?"'
+    assert shown(nlp, text) == []
+
+
+# --- mind-reading
+
+
+def test_a_guess_at_a_mind_is_not_a_claim(nlp: Language) -> None:
+    text = "Xi knows that sending the army would spark immediate international furor and pressure."
+    claims = extract_claims(nlp, text)
+    assert [c.act for c in claims if c.source == "Xi"] == ["belief"]
+    assert shown(nlp, text) == []
+
+
+# --- negation
+
+
+def test_a_negated_speech_act_is_never_shown_as_asserted(nlp: Language) -> None:
+    for text in (
+        "The US military did not reveal the crash location in Logar province on Wednesday.",
+        "The ministry declined to confirm that the talks with the rebels had failed.",
+        "The minister never said that the government would raise taxes this year.",
+    ):
+        claims = extract_claims(nlp, text)
+        assert claims and all(not c.shown for c in claims), text
+        assert any(c.act == "negated" for c in claims), text
+
+
+def test_a_denial_is_the_deniers_claim(nlp: Language) -> None:
+    text = "The ministry denied that the talks with the rebels had failed."
+    (c,) = shown(nlp, text)
+    assert (c.cue, c.act) == ("denied", "communication")
+
+
+# --- speakers
+
+
+def test_a_salutation_is_not_a_speaker(nlp: Language) -> None:
+    text = (
+        "DEAR ABBY: My husband of more than 20 years just purchased plane tickets to India for the two "
+        "of us."
+    )
+    assert all(c.source != "DEAR ABBY" and c.source != "ABBY" for c in shown(nlp, text))
+
+
+def test_the_outlet_that_passes_a_claim_on_is_not_its_speaker(nlp: Language) -> None:
+    text = "Reuters reported that the Inner Mongolia health commission said no new cases had been found."
+    assert all(c.source != "Reuters" for c in shown(nlp, text))
+
+
+def test_a_role_is_a_noun_phrase(nlp: Language) -> None:
+    text = "Patrick Carlineo Jr., 55, said he supported the president and would plead guilty on Monday."
+    c = next(c for c in extract_claims(nlp, text) if c.cue == "said")
+    assert c.source == "Patrick Carlineo Jr."
+    assert c.role is None  # an age is not a role
+
+
+# --- order
+
+
+def test_the_headlines_claim_leads(nlp: Language) -> None:
+    text = (
+        "The weather in the capital was mild, a forecaster said on Monday morning before the briefing.\n\n"
+        "Two service members were killed in a helicopter crash in Afghanistan, the US military said."
+    )
+    first = shown(nlp, text, title="Two US service members killed in Afghanistan helicopter crash")[0]
+    assert "helicopter crash" in first.content
