@@ -122,6 +122,8 @@ def claim_json(claim: Claim) -> dict[str, Any]:
             {"value": q.value, "text": q.text, "counted": q.counted, "bound": q.bound}
             for q in claim.quantities
         ],
+        "shown": claim.shown,
+        "act": claim.act,
     }
 
 
@@ -152,7 +154,7 @@ def extract(
     failed = 0
 
     def emit(loaded: Any) -> None:
-        claims = extract_claims(nlp, loaded.article.text)
+        claims = extract_claims(nlp, loaded.article.text, title=loaded.article.title)
         if as_json:
             record = {
                 "id": loaded.id,
@@ -234,7 +236,9 @@ def ingest(
 @app.command()
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help='Words, "phrases", source:NAME, since:7d, in:CHANNEL.')],
+    query: Annotated[
+        str, typer.Argument(help='Words, "phrases", source:NAME, since:7d, in:CHANNEL, include:hidden.')
+    ],
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many results.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per result.")] = False,
     team: Annotated[str | None, typer.Option(help=TEAM_HELP)] = None,
@@ -262,6 +266,8 @@ def search(
                 "cue": hit.cue,
                 "content": hit.content,
                 "kind": hit.kind,
+                "shown": hit.shown,
+                "act": hit.act,
                 "article_title": hit.article_title,
                 "article_url": hit.article_url,
                 "team": hit.team,

@@ -54,7 +54,7 @@ def read_url(url: str, settings: Settings) -> ArticleText:
 
 
 def analyse(nlp: object, article: ArticleText) -> list[Claim]:
-    return extract_claims(nlp, article.text)
+    return extract_claims(nlp, article.text, title=article.title)
 
 
 def to_records(article: ArticleText, claims: Sequence[Claim], url: str) -> tuple[NewArticle, list[NewClaim]]:
@@ -105,6 +105,8 @@ def to_records(article: ArticleText, claims: Sequence[Claim], url: str) -> tuple
                     for q in claim.quantities
                 ],
                 entities=list(claim.entities),
+                shown=claim.shown,
+                act=claim.act,
             )
         )
     return new_article, records
@@ -131,8 +133,24 @@ def outermost(spans: Sequence[tuple[int, int, str | None]]) -> list[int]:
     return keep
 
 
+def readable(spans: Sequence[tuple[int, int, str | None]], shown: Sequence[bool]) -> list[int]:
+    """Indexes of the claims a reader sees, in order: shown ones, each once (`outermost` among them).
+
+    Claims kept only for recall (a belief, an intention, ...) are left out before folding, so a shown claim
+    inside a hidden one of the same source is still listed.
+    """
+    visible = [i for i, is_shown in enumerate(shown) if is_shown]
+    return [visible[k] for k in outermost([spans[i] for i in visible])]
+
+
+def thread_claims(claims: Sequence[Claim]) -> list[Claim]:
+    """The claims a thread, a digest or App Home shows, in order: shown ones, nested repeats folded."""
+    keep = readable([(*c.content_span, c.source) for c in claims], [c.shown for c in claims])
+    return [claims[i] for i in keep]
+
+
 def card_from_claims(article: ArticleText, claims: Sequence[Claim], url: str | None = None) -> ArticleCard:
-    shown = [claims[i] for i in outermost([(*c.content_span, c.source) for c in claims])]
+    shown = thread_claims(claims)
     return ArticleCard(
         title=article.title or url or "Untitled",
         url=article.canonical_url or url,
@@ -146,8 +164,9 @@ def card_from_claims(article: ArticleText, claims: Sequence[Claim], url: str | N
 
 
 def _stored_card(article: models.Article, claims: Sequence[models.Claim]) -> ArticleCard:
+    """A card of stored claims (threads, digests, App Home), keeping what `thread_claims` keeps."""
     spans = [(c.start, c.end, c.source.name if c.source else None) for c in claims]
-    shown = [claims[i] for i in outermost(spans)]
+    shown = [claims[i] for i in readable(spans, [c.shown for c in claims])]
     return ArticleCard(
         title=article.title,
         url=article.canonical_url,

@@ -20,13 +20,19 @@ NUMBER = re.compile(r"(?<![\w*])\d[\d,.]*\d%?(?![\w*])|(?<![\w*])\d%?(?![\w*])")
 
 @dataclass(frozen=True, slots=True)
 class ClaimLine:
-    """One claim as shown to a reader."""
+    """One claim as shown to a reader.
+
+    ``shown`` is False only for a search with ``include:hidden``: an attribution that is not a claim (a
+    belief, an intention, ...), rendered with its ``act`` so nobody reads it as "X said Y".
+    """
 
     content: str
     source: str | None = None
     role: str | None = None
     cue: str | None = None
     kind: str = "indirect"
+    shown: bool = True
+    act: str = "communication"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +116,11 @@ def display_cue(claim: ClaimLine) -> str | None:
     return claim.cue.lower() if claim.cue else None
 
 
+def not_a_claim(claim: ClaimLine) -> str | None:
+    """'belief, not a claim' for an attribution kept only for recall; None for a claim."""
+    return None if claim.shown else f"{claim.act}, not a claim"
+
+
 def claim_mrkdwn(claim: ClaimLine, limit: int = limits.MAX_SECTION_TEXT - 200) -> str:
     """'*Source* (role) — _cue_: content', with numbers bold, the content escaped and clipped."""
     who = f"*{escape(claim.source)}*" if claim.source else "_Unattributed_"
@@ -120,6 +131,9 @@ def claim_mrkdwn(claim: ClaimLine, limit: int = limits.MAX_SECTION_TEXT - 200) -
         if claim.cue
         else ("_continued_" if claim.kind == "continuation" else "")
     )
+    note = not_a_claim(claim)
+    if note:
+        cue = f"{cue} ({escape(note)})".lstrip()
     content = emphasise_numbers(escape(clip(claim.content, limit)))
     if claim.kind == "direct" and not content.startswith(("“", '"')):
         content = f"“{content}”"
@@ -131,6 +145,9 @@ def claim_text(claim: ClaimLine) -> str:
     if claim.role:
         who += f" ({claim.role})"
     cue = display_cue(claim) or ("continued" if claim.kind == "continuation" else "")
+    note = not_a_claim(claim)
+    if note:
+        cue = f"{cue} ({note})".lstrip()
     return f"{who} — {cue}: {claim.content}" if cue else f"{who}: {claim.content}"
 
 

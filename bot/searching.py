@@ -9,7 +9,15 @@ from storage.search import SearchHit, search
 
 def search_line(hit: SearchHit) -> SearchLine:
     return SearchLine(
-        claim=ClaimLine(content=hit.content, source=hit.source, role=hit.role, cue=hit.cue, kind=hit.kind),
+        claim=ClaimLine(
+            content=hit.content,
+            source=hit.source,
+            role=hit.role,
+            cue=hit.cue,
+            kind=hit.kind,
+            shown=hit.shown,
+            act=hit.act,
+        ),
         article_title=hit.article_title,
         article_url=hit.article_url,
         shared_at=hit.shared_at,

@@ -22,6 +22,7 @@ USAGE = (
     "`/claims source:Konashenkov` claims by a source\n"
     "`/claims since:7d` shared in the last 7 days (also `24h`, `2w`)\n"
     "`/claims in:#news` shared in a channel\n"
+    "`/claims include:hidden mariupol` also beliefs, intentions and other attributions threads leave out\n"
     "*Daily digest of this channel*\n"
     "`/claims digest on 09:00` every day at 09:00 in your time zone\n"
     "`/claims digest off` stop it\n"

@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from storage.types import (
     UTCDateTime,
     bool_false,
+    bool_true,
     created_now,
     intpk,
     json_list,
@@ -177,6 +178,14 @@ class Claim(Base):
     entities: Mapped[json_list]
     salience: Mapped[float] = mapped_column(sa.Float, default=0.0)
     rank: Mapped[int]
+    """Position in the article's list as the extractor ordered it (most important first), from 1."""
+    shown: Mapped[bool_true]
+    """False for an attribution a reader must not take for "X said Y" (a belief, an intention, a perception,
+    a narrated action, a negated speech act): kept, and found by searches with include:hidden, but never in
+    threads, digests or App Home."""
+    act: Mapped[str] = mapped_column(sa.String(16), default="communication", server_default="communication")
+    """What the attribution reports: "communication" for a claim, else "belief", "intention", "negated"...
+    (the extractor's list; no CHECK here, so a new kind of act needs no migration)."""
 
     article: Mapped[Article] = relationship(back_populates="claims")
     source: Mapped[Source | None] = relationship()
@@ -240,4 +249,6 @@ class SearchEntry(Base):
     team: Mapped[str | None] = mapped_column(sa.String(64))
     channel: Mapped[str | None] = mapped_column(sa.String(64))
     private: Mapped[bool_false]
+    shown: Mapped[bool_true]
+    """The claim's own `shown`, copied here so search leaves hidden claims out without a join."""
     shared_at: Mapped[dt.datetime] = mapped_column(index=True)

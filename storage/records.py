@@ -29,6 +29,8 @@ class NewSource:
 
 @dataclass(frozen=True, slots=True)
 class NewClaim:
+    """One claim to store; a list of them is kept in its given order (most important first)."""
+
     content: str
     start: int
     end: int
@@ -45,3 +47,5 @@ class NewClaim:
     cue_end: int | None = None
     quantities: list[dict[str, Any]] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
+    shown: bool = True  # False: kept and searchable with include:hidden, never listed as "X said Y"
+    act: str = "communication"  # or what else it reports: 'belief', 'intention', 'negated', ...

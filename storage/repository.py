@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from storage.models import (
     Article,
@@ -74,7 +74,7 @@ SEARCH_INDEX_LOCK = 0x636C61696D
 
 @dataclass(slots=True)
 class SharedArticle:
-    """An article as a channel saw it: its claims by rank and the share(s) that brought it there."""
+    """An article as a channel saw it: its shown claims by rank and the share(s) that brought it there."""
 
     article: Article
     claims: list[Claim]
@@ -127,7 +127,8 @@ def store_article(session: Session, article: NewArticle, claims: Sequence[NewCla
     """Store an article and its claims once per canonical URL: (article, created).
 
     An article stored before (or by a concurrent writer a moment ago) is returned as is with False, and
-    none of `claims` is stored: an article is analysed once, whoever shares it.
+    none of `claims` is stored: an article is analysed once, whoever shares it. Claims are ranked in the
+    order given (`rank` 1 first), not re-sorted.
     """
 
     def find() -> Article | None:
@@ -150,9 +151,8 @@ def store_article(session: Session, article: NewArticle, claims: Sequence[NewCla
         return row, False
 
     sources = _resolve_sources(session, [c.source for c in claims if c.source is not None])
-    order = sorted(range(len(claims)), key=lambda i: (-claims[i].salience, claims[i].start, i))
-    for rank, i in enumerate(order, start=1):
-        c = claims[i]
+    # The extractor's order is the order a thread shows, so stored order == `claimbot extract --json` order.
+    for rank, c in enumerate(claims, start=1):
         session.add(
             Claim(
                 article_id=row.id,
@@ -173,6 +173,8 @@ def store_article(session: Session, article: NewArticle, claims: Sequence[NewCla
                 entities=list(c.entities),
                 salience=c.salience,
                 rank=rank,
+                shown=c.shown,
+                act=c.act,
             )
         )
     session.flush()
@@ -229,14 +231,13 @@ def _merge_source(source: Source, group: Sequence[NewSource]) -> None:
         source.search_names = _search_names(source.name, aliases)
 
 
-def article_claims(session: Session, article_id: int) -> list[Claim]:
-    """An article's claims, most salient first, with their sources loaded."""
-    stmt = (
-        sa.select(Claim)
-        .where(Claim.article_id == article_id)
-        .order_by(Claim.rank, Claim.id)
-        .options(joinedload(Claim.source))
-    )
+def article_claims(session: Session, article_id: int, *, include_hidden: bool = False) -> list[Claim]:
+    """An article's claims a reader may see, by rank, with their sources loaded; `include_hidden` adds the
+    ones kept only for recall (`Claim.shown` false)."""
+    stmt = sa.select(Claim).where(Claim.article_id == article_id)
+    if not include_hidden:
+        stmt = stmt.where(Claim.shown.is_(True))
+    stmt = stmt.order_by(Claim.rank, Claim.id).options(joinedload(Claim.source))
     return list(session.scalars(stmt))
 
 
@@ -258,7 +259,9 @@ def _index(session: Session, article_id: int, share: Share | None, shared_at: dt
         )
     )
     claims = session.execute(
-        sa.select(Claim.id, Claim.source_id).where(Claim.article_id == article_id).order_by(Claim.rank.desc())
+        sa.select(Claim.id, Claim.source_id, Claim.shown)
+        .where(Claim.article_id == article_id)
+        .order_by(Claim.rank.desc())
     ).all()
     if claims:
         session.execute(
@@ -272,13 +275,24 @@ def _index(session: Session, article_id: int, share: Share | None, shared_at: dt
                     "team": share.team if share else None,
                     "channel": share.channel if share else None,
                     "private": share.channel_private if share else False,
+                    "shown": shown,
                     "shared_at": shared_at,
                 }
-                for claim_id, source_id in claims
+                for claim_id, source_id, shown in claims
             ],
         )
     if later:
-        cols = ["claim_id", "article_id", "share_id", "source_id", "team", "channel", "private", "shared_at"]
+        cols = [
+            "claim_id",
+            "article_id",
+            "share_id",
+            "source_id",
+            "team",
+            "channel",
+            "private",
+            "shown",
+            "shared_at",
+        ]
         table = SearchEntry.__table__
         session.execute(
             sa.insert(table).from_select(
@@ -703,10 +717,14 @@ def _group_by_article(session: Session, shares: Sequence[Share]) -> list[SharedA
             order.setdefault(share.article_id, []).append(share)
     if not order:
         return []
-    articles = session.scalars(
-        sa.select(Article)
-        .where(Article.id.in_(order))
-        .options(selectinload(Article.claims).joinedload(Claim.source))
-    ).unique()
-    by_id = {a.id: a for a in articles}
-    return [SharedArticle(by_id[aid], list(by_id[aid].claims), group) for aid, group in order.items()]
+    by_id = {a.id: a for a in session.scalars(sa.select(Article).where(Article.id.in_(order)))}
+    claims: dict[int, list[Claim]] = {aid: [] for aid in order}
+    shown = (
+        sa.select(Claim)
+        .where(Claim.article_id.in_(order), Claim.shown.is_(True))
+        .order_by(Claim.article_id, Claim.rank, Claim.id)
+        .options(joinedload(Claim.source))
+    )
+    for claim in session.scalars(shown):
+        claims[claim.article_id].append(claim)
+    return [SharedArticle(by_id[aid], claims[aid], group) for aid, group in order.items()]

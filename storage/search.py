@@ -1,14 +1,18 @@
 """`/claims QUERY`: one query language over SQLite FTS5 and PostgreSQL tsvector.
 
 Query language: words (all must match), "quoted phrases", `source:NAME` or `source:"Igor Konashenkov"`,
-`since:7d` (m, h, d, w), `in:#name`, `in:C0123`, `in:<#C0123|name>` (Slack's escaped form). Keys are
-case-insensitive. Filters alone are a valid query.
+`since:7d` (m, h, d, w), `in:#name`, `in:C0123`, `in:<#C0123|name>` (Slack's escaped form), and
+`include:hidden`. Keys are case-insensitive. Filters alone are a valid query.
+
+Claims the extractor kept only for recall (`shown` false: beliefs, intentions, narrated actions...) are left
+out unless the query says `include:hidden`; it widens a query and is not one on its own.
 
 Speed (DESIGN's measured facts): every search reads `search_entry` ids newest first, and id order is
 share-time order (repository keeps it so). SQLite asks FTS5 for matches in descending rowid and stops after
 a page, no sort; PostgreSQL matches through the GIN index first inside a MATERIALIZED CTE, so the planner
 cannot walk a timestamp index hoping to meet a rare word, after first looking among the newest few thousand
-entries, where a common word fills a page at once; prepared statements are off (storage.db).
+entries, where a common word fills a page at once; prepared statements are off (storage.db). Hidden claims
+are left out by `search_entry.shown`, a column of the row each path reads anyway: no join, no other order.
 User text never reaches FTS syntax: every token is a quoted FTS5 string, or goes through plainto/phraseto.
 """
 
@@ -46,6 +50,7 @@ class SearchQuery:
     since: dt.timedelta | None = None
     channel: str | None = None
     channel_name: str | None = None
+    include_hidden: bool = False
 
     def is_empty(self) -> bool:
         return not (
@@ -62,6 +67,8 @@ class SearchHit:
     content: str
     kind: str
     quantities: list[dict[str, Any]]
+    shown: bool  # False only with include:hidden: an attribution no thread lists as "X said Y"
+    act: str
     article_title: str
     article_url: str
     article_id: int
@@ -105,11 +112,15 @@ def parse_query(text: str) -> SearchQuery:
         if m["key"] is not None:
             key = m["key"].lower()
             value = (m["quoted"] if m["quoted"] is not None else m["value"]).strip()
-            if key not in ("source", "since", "in"):
-                raise QueryError(f'unknown filter "{key}:" (use source:, since: or in:)')
+            if key not in ("source", "since", "in", "include"):
+                raise QueryError(f'unknown filter "{key}:" (use source:, since:, in: or include:hidden)')
             if not value:
                 raise QueryError(f'"{key}:" needs a value, e.g. {_EXAMPLES[key]}')
-            if key == "source":
+            if key == "include":
+                if value.lower() != "hidden":
+                    raise QueryError(f'unknown "include:{value}" (use include:hidden)')
+                q.include_hidden = True
+            elif key == "source":
                 q.source = value
             elif key == "since":
                 q.since = parse_duration(value)
@@ -130,6 +141,7 @@ _EXAMPLES = {
     "source": 'source:Konashenkov or source:"Igor Konashenkov"',
     "since": "since:7d",
     "in": "in:#news",
+    "include": "include:hidden",
 }
 
 
@@ -188,7 +200,8 @@ def search(
     """Claims matching the query, newest share first, one hit per claim (its newest visible share).
 
     `team=None` is the operator's view (CLI): everything. Otherwise only that team's shares, and shares in
-    a private channel only when searching from inside that channel (`viewer_channel`).
+    a private channel only when searching from inside that channel (`viewer_channel`). Either way, claims
+    not shown in threads only with `include:hidden`.
     """
     q = parse_query(text) if isinstance(text, str) else text
     if q.is_empty():
@@ -199,6 +212,8 @@ def search(
         return []
 
     conditions: list[sa.ColumnElement[bool]] = []
+    if not q.include_hidden:
+        conditions.append(_E.c.shown.is_(True))
     if team is not None:
         visible = _E.c.private.is_(False)
         if viewer_channel is not None:
@@ -343,6 +358,8 @@ def _load_hits(session: Session, entry_ids: list[int]) -> list[SearchHit]:
             Claim.content,
             Claim.kind,
             Claim.quantities,
+            Claim.shown,
+            Claim.act,
             Source.name.label("source_name"),
             Source.role.label("source_role"),
             Article.id.label("article_id"),
@@ -372,6 +389,8 @@ def _load_hits(session: Session, entry_ids: list[int]) -> list[SearchHit]:
             content=r.content,
             kind=r.kind,
             quantities=list(r.quantities or []),
+            shown=r.shown,
+            act=r.act,
             article_title=r.title,
             article_url=r.canonical_url,
             article_id=r.article_id,

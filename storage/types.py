@@ -50,4 +50,5 @@ url_text = Annotated[str, mapped_column(sa.String(2048))]
 created_now = Annotated[dt.datetime, mapped_column(default=utcnow, server_default=sa.func.now())]
 """Filled in Python (microseconds, aware) and by the server for rows inserted by hand."""
 bool_false = Annotated[bool, mapped_column(default=False, server_default=sa.false())]
+bool_true = Annotated[bool, mapped_column(default=True, server_default=sa.true())]
 json_list = Annotated[list[Any], mapped_column(sa.JSON, default=list)]

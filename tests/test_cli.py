@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from click.testing import Result
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from bot.claims.model import AttributionAct
 from bot.cli import app
 from storage import db, models
 from tests.seed import SEED_EXPECTED, SEED_TXT
@@ -196,3 +197,81 @@ def test_reingest_stores_nothing_twice_and_a_failure_loses_nothing(
     engine.dispose()
     digest = cli("digest", "--since", "1h", "--channel", "C0NEWS", env=db_env)
     assert "Konashenkov" in digest.stdout and "2 articles" in digest.stdout
+
+
+ACTS = set(get_args(AttributionAct))
+
+
+def test_extract_json_carries_shown_and_act(cli: Any) -> None:
+    from bot.claims import Claim
+    from bot.cli import claim_json
+
+    result = cli("extract", str(SEED_TXT), "--json")
+    assert result.exit_code == 0, result.stderr
+    (record,) = lines(result.stdout)
+    assert record["claims"]
+    for claim in record["claims"]:
+        assert isinstance(claim["shown"], bool) and claim["act"] in ACTS, claim
+    belief = Claim(
+        "the bridge will hold", (20, 40), "indirect", source="Mayor Ruiz", shown=False, act="belief"
+    )
+    assert {k: claim_json(belief)[k] for k in ("content", "shown", "act")} == {
+        "content": "the bridge will hold",
+        "shown": False,
+        "act": "belief",
+    }
+    plain = claim_json(Claim("x", (0, 1), "direct"))
+    assert (plain["shown"], plain["act"]) == (True, "communication")
+
+
+def test_stored_order_is_the_extract_json_order(cli: Any, db_env: dict[str, str], fresh_db_url: str) -> None:
+    extracted = lines(cli("extract", str(SEED_TXT), "--json").stdout)[0]["claims"]
+    assert cli("ingest", str(SEED_TXT), env=db_env).exit_code == 0
+    engine = db.make_engine(fresh_db_url)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(
+                select(
+                    models.Claim.content, models.Claim.start, models.Claim.shown, models.Claim.act
+                ).order_by(models.Claim.rank)
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in stored] == [
+        (c["content"], c["content_span"][0], c["shown"], c["act"]) for c in extracted
+    ]
+
+
+def test_search_json_leaves_hidden_claims_out_unless_asked(
+    cli: Any, db_env: dict[str, str], fresh_db_url: str
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from storage import repository
+    from tests.storage.factories import claim, new_article
+
+    engine = db.make_engine(fresh_db_url)
+    try:
+        with Session(engine) as session:
+            repository.store_article(
+                session,
+                new_article(title="Bridge"),
+                [
+                    claim("the bridge is closed"),
+                    claim("the bridge will hold", cue="believes", shown=False, act="belief"),
+                ],
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+    default = lines(cli("search", "bridge", "--json", env=db_env).stdout)
+    assert [(h["content"], h["shown"], h["act"]) for h in default] == [
+        ("the bridge is closed", True, "communication")
+    ]
+    wider = lines(cli("search", "bridge include:hidden", "--json", env=db_env).stdout)
+    assert [(h["content"], h["shown"], h["act"]) for h in wider] == [
+        ("the bridge is closed", True, "communication"),
+        ("the bridge will hold", False, "belief"),
+    ]
+    text = cli("search", "hold include:hidden", env=db_env).stdout
+    assert "spokesman) — believes (belief, not a claim): the bridge will hold" in text

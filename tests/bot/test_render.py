@@ -15,6 +15,7 @@ from bot.render import (
     digest_blocks,
     digest_text,
     search_blocks,
+    search_text,
     summary_blocks,
     summary_fallback,
 )
@@ -140,3 +141,19 @@ def test_a_sentence_initial_cue_reads_lowercase_in_the_summary() -> None:
         ClaimLine(content="2,300 homes are at risk", source="Environment Agency", cue="According to")
     )
     assert line.startswith("*Environment Agency* — _according to_: *2,300* homes")
+
+
+def test_an_attribution_that_is_not_a_claim_says_so() -> None:
+    """Only `include:hidden` searches list one; it must not read as "X said Y"."""
+    belief = ClaimLine(
+        content="the bridge will hold", source="Mayor Ruiz", cue="believes", shown=False, act="belief"
+    )
+    assert claim_mrkdwn(belief) == "*Mayor Ruiz* — _believes_ (belief, not a claim): the bridge will hold"
+    line = SearchLine(
+        claim=belief, article_title="Bridge", article_url=None, shared_at=datetime(2022, 3, 2, tzinfo=UTC)
+    )
+    assert search_text(SearchPage(query="bridge include:hidden", lines=[line])).startswith(
+        "• Mayor Ruiz — believes (belief, not a claim): the bridge will hold"
+    )
+    assert "not a claim" not in claim_mrkdwn(CLAIM)
+    assert "include:hidden" in limits.USAGE

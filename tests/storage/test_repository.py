@@ -40,17 +40,19 @@ def test_store_article_is_idempotent_on_canonical_url(session: Session) -> None:
     assert repo.find_article(session, "https://news.example/nope") is None
 
 
-def test_claims_ranked_by_salience_with_sources(session: Session) -> None:
+def test_claims_ranked_in_the_given_order_with_sources(session: Session) -> None:
+    """The extractor's order is the thread's: stored order == `claimbot extract --json` order, whatever
+    the salience says."""
     stored, _ = repo.store_article(
         session,
         new_article(),
         [claim("low", salience=0.1), claim("high", ZELENSKY, salience=0.9), claim("mid", None, salience=0.5)],
     )
     claims = repo.article_claims(session, stored.id)
-    assert [c.content for c in claims] == ["high", "mid", "low"]
+    assert [c.content for c in claims] == ["low", "high", "mid"]
     assert [c.rank for c in claims] == [1, 2, 3]
-    assert claims[0].source is not None and claims[0].source.name == "Volodymyr Zelensky"
-    assert claims[1].source is None
+    assert claims[1].source is not None and claims[1].source.name == "Volodymyr Zelensky"
+    assert claims[2].source is None
 
 
 def test_sources_are_global_and_merged(session: Session) -> None:
@@ -145,7 +147,7 @@ def test_shared_claims_window(session: Session) -> None:
     t0 = dt.datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
     a = new_article(title="A")
     b = new_article(title="B")
-    shared(session, a, [claim("a2", salience=0.2), claim("a1", salience=0.9)], at=t0)
+    shared(session, a, [claim("a1", salience=0.9), claim("a2", salience=0.2)], at=t0)
     shared(session, a, [], at=t0 + dt.timedelta(hours=1))  # shared again in the same channel
     shared(session, b, [claim("b1")], at=t0 + dt.timedelta(hours=2))
     shared(session, b, [], channel="C2", at=t0 + dt.timedelta(hours=2))
@@ -181,6 +183,42 @@ def test_recent_articles_newest_first_without_private(session: Session) -> None:
     assert [x.article.title for x in repo.recent_articles(session, "T1", limit=1)] == ["old"]
     with_private = repo.recent_articles(session, "T1", include_private=True)
     assert [x.article.title for x in with_private] == ["old", "secret", "mid"]
+
+
+def test_hidden_claims_are_stored_but_left_out_of_what_cards_list(session: Session) -> None:
+    """A claim kept only for recall (shown false) is stored with its act; the loaders behind threads,
+    digests and App Home return the shown ones, by rank."""
+    t0 = dt.datetime(2024, 3, 1, tzinfo=UTC)
+    stored, _ = shared(
+        session,
+        new_article(title="mixed"),
+        [
+            claim("the bridge is closed"),
+            claim("the bridge will hold", shown=False, act="belief"),
+            claim("repairs start on Monday"),
+        ],
+        at=t0,
+    )
+    every = repo.article_claims(session, stored.id, include_hidden=True)
+    assert [(c.content, c.rank, c.shown, c.act) for c in every] == [
+        ("the bridge is closed", 1, True, "communication"),
+        ("the bridge will hold", 2, False, "belief"),
+        ("repairs start on Monday", 3, True, "communication"),
+    ]
+    listed = ["the bridge is closed", "repairs start on Monday"]
+    assert [c.content for c in repo.article_claims(session, stored.id)] == listed
+    (day,) = repo.shared_claims(session, since=t0, until=t0 + dt.timedelta(days=1), team="T1")
+    assert [c.content for c in day.claims] == listed
+    (recent,) = repo.recent_articles(session, "T1")
+    assert [c.content for c in recent.claims] == listed
+    entries = session.execute(
+        sa.select(Claim.content, SearchEntry.shown).join(Claim, Claim.id == SearchEntry.claim_id)
+    ).all()
+    assert sorted(entries) == [
+        ("repairs start on Monday", True),
+        ("the bridge is closed", True),
+        ("the bridge will hold", False),
+    ]
 
 
 def test_naive_datetimes_are_refused(session: Session) -> None:

@@ -90,6 +90,15 @@ def test_query_errors(text: str, message: str) -> None:
     assert "\n" not in str(caught.value)
 
 
+def test_parse_include_hidden() -> None:
+    assert parse_query("bridge INCLUDE:Hidden").include_hidden is True
+    assert parse_query("bridge").include_hidden is False
+    with pytest.raises(QueryError, match=r'^unknown "include:all" \(use include:hidden\)$'):
+        parse_query("bridge include:all")
+    with pytest.raises(QueryError, match=r"^empty query"):  # it widens a query; it is not one
+        parse_query("include:hidden")
+
+
 def test_a_url_is_a_word_not_a_filter() -> None:
     assert parse_query("https://news.example/a").words == ["https://news.example/a"]
 
@@ -284,6 +293,62 @@ def test_unshared_articles_are_only_for_the_operator(session: Session) -> None:
     (hit,) = search(session, "drones", team=None, now=NOW)
     assert hit.team == "T1"
     assert len(search(session, "drones", team="T1", now=NOW)) == 1
+
+
+def test_hidden_claims_only_with_include_hidden(session: Session) -> None:
+    """Attributions kept for recall (shown false) stay out of every search unless it says include:hidden,
+    on the text paths and the filter-only path, for Slack and for the operator."""
+    shared(
+        session,
+        new_article(title="Bridge report"),
+        [
+            claim("the bridge is closed to traffic", KONASHENKOV),
+            claim("the bridge will hold through winter", KONASHENKOV, shown=False, act="belief"),
+        ],
+        at=at(0),
+    )
+    shared(session, new_article(title="Later"), [claim("traffic resumed on the bridge", ZELENSKY)], at=at(1))
+    visible = ["traffic resumed on the bridge", "the bridge is closed to traffic"]
+    for team in ("T1", None):
+        assert contents(search(session, "bridge", team=team, now=NOW)) == visible
+        assert search(session, "winter", team=team, now=NOW) == []
+        assert search(session, '"will hold"', team=team, now=NOW) == []
+        assert contents(search(session, "source:konashenkov", team=team, now=NOW)) == [visible[1]]
+        assert len(search(session, "since:2w", team=team, now=NOW)) == 2
+        assert contents(search(session, "bridge include:hidden", team=team, now=NOW)) == [
+            "traffic resumed on the bridge",
+            "the bridge is closed to traffic",
+            "the bridge will hold through winter",
+        ]
+        assert contents(search(session, "source:konashenkov include:hidden", team=team, now=NOW)) == [
+            "the bridge is closed to traffic",
+            "the bridge will hold through winter",
+        ]
+        assert len(search(session, "since:2w include:hidden", team=team, now=NOW)) == 3
+    (hit,) = search(session, "winter include:hidden", team="T1", now=NOW)
+    assert (hit.shown, hit.act) == (False, "belief")
+    (hit,) = search(session, "closed", team="T1", now=NOW)
+    assert (hit.shown, hit.act) == (True, "communication")
+
+
+def test_a_share_completed_out_of_order_keeps_its_hidden_claims_hidden(session: Session) -> None:
+    """Entries moved behind a late share are re-inserted: the copy keeps the claim's shown flag."""
+    late, early = new_article(title="processed first"), new_article(title="processed last")
+    stored_late, _ = repo.store_article(
+        session, late, [claim("tanks moved"), claim("tanks will win", shown=False, act="belief")]
+    )
+    stored_early, _ = repo.store_article(session, early, [claim("tanks stopped")])
+    first, _ = repo.record_share(session, team="T1", channel="C1", message_ts="1.0", url=early.url)
+    second, _ = repo.record_share(session, team="T1", channel="C1", message_ts="2.0", url=late.url)
+    first.created_at, second.created_at = at(0), at(1)
+    repo.complete_share(session, second, stored_late)
+    repo.complete_share(session, first, stored_early)  # moves the entries of `second` behind its own
+    assert contents(search(session, "tanks", team="T1", now=NOW)) == ["tanks moved", "tanks stopped"]
+    assert contents(search(session, "tanks include:hidden", team="T1", now=NOW)) == [
+        "tanks moved",
+        "tanks will win",
+        "tanks stopped",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage import db
 from storage import repository as repo
-from storage.models import ChannelSettings, Share
+from storage.models import ChannelSettings, Claim, SearchEntry, Share
 from storage.search import search
 
 T0 = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
@@ -82,7 +82,9 @@ def seed(conn: sa.Connection, revision: int) -> None:
         "team": "T1", "channel": "C1", "channel_name": "news", "channel_private": False,
         "thread_ts": "1.1", "user": "U1", "created_at": ts,
     }  # fmt: skip
-    extra_done = {"permalink": "https://acme.slack.com/p1"} if revision >= 3 else {}
+    extra_done: dict[str, Any] = {"permalink": "https://acme.slack.com/p1"} if revision >= 3 else {}
+    if revision >= 5:
+        extra_done["reply_status"] = "posted"
     insert(conn, "share", {**share, "id": 1, "message_ts": "1.1", "url": "https://news.example/a",
                            "article_id": 1, "status": "done", "reply_ts": "1.2", **extra_done})  # fmt: skip
     insert(conn, "share", {**share, "id": 2, "message_ts": "2.1", "url": "https://news.example/b",
@@ -90,8 +92,10 @@ def seed(conn: sa.Connection, revision: int) -> None:
     insert(conn, "share", {**share, "id": 3, "message_ts": "3.1", "url": "https://news.example/c",
                            "status": "failed", "error": "the site answered 404 Not Found"})  # fmt: skip
     if revision >= 3:  # claimed by a worker of that release, which died
+        lease = {"claimed_by": "w1", "lease_until": Timestamp(T0 + dt.timedelta(seconds=600))}
         insert(conn, "share", {**share, "id": 4, "message_ts": "4.1", "url": "https://news.example/d",
-                               "status": "pending", "claimed_at": ts})  # fmt: skip
+                               "status": "pending", "claimed_at": ts,
+                               **(lease if revision >= 5 else {})})  # fmt: skip
     insert(conn, "search_entry", {
         "id": 1, "claim_id": 1, "article_id": 1, "share_id": 1, "source_id": 1, "team": "T1", "channel": "C1",
         "private": False, "shared_at": ts,
@@ -167,6 +171,10 @@ def test_upgrading_from_an_older_release_keeps_every_row(fresh_db_url: str, star
                 assert settings["C1"].watch_links and settings["C2"].watch_links
             if int(start) < 4:  # the last settings change stands in for when the digest was set
                 assert (settings["C1"].digest_set_at, settings["C2"].digest_set_at) == (T0, None)
+            # every claim stored before 0006 was shown as a claim: it stays in threads and searches
+            assert session.execute(sa.select(Claim.shown, Claim.act)).all() == [(True, "communication")]
+            assert session.scalars(sa.select(SearchEntry.shown)).all() == [True]
+            assert [c.content for c in repo.article_claims(session, 1)] == ["howitzers were delivered"]
             assert [h.content for h in search(session, "howitzers", team="T1")] == [
                 "howitzers were delivered"
             ]
