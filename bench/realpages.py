@@ -127,7 +127,9 @@ def run(pages: list[Page], mirrors: Path, out: Path) -> dict[str, dict]:
             print(f"{page.id}: no article ({exc})", file=sys.stderr)
             continue
         started = time.perf_counter()
-        claims = extract_claims(nlp, article.text, title=article.title)
+        claims = extract_claims(
+            nlp, article.text, title=article.title, author=article.author, genre=article.genre
+        )
         seconds = time.perf_counter() - started
         shown = [as_record(c) for c in thread_claims(claims)[:SHOWN]]
         (out / f"{page.id}.txt").write_text(article.text, encoding="utf-8")
@@ -233,7 +235,7 @@ def agreement(labels: dict[str, dict[tuple, str]]) -> tuple[int, int]:
 
 def print_table(name: str, t: dict) -> None:
     total = sum(t["counts"].values())
-    shares = " | ".join(f"{100 * t['counts'][label] / total:.0f}%" if total else "-" for label in LABELS)
+    shares = " | ".join(f"{100 * t['counts'][label] / total:.1f}%" if total else "-" for label in LABELS)
     print(f"| {name} | {total} | {shares} | {t['missed']} of {t['pages']} pages | {t['unjudged']} |")
 
 

@@ -20,6 +20,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import detect_encoding
 
 from bot.fetch import TEXT_TYPES, FetchedPage, looks_binary, normalize_url
+from bot.genre import Genre, byline_author, genre_of
 
 __all__ = [
     "MAX_ARTICLE_WORDS",
@@ -111,6 +112,12 @@ class ArticleText:
     byline: str | None
     published: datetime.date | None
     text: str  # main text, paragraphs separated by "\n\n"; claim offsets refer to this string
+    genre: Genre | None = None  # a piece whose writer argues (genre.py); None for news
+
+    @property
+    def author(self) -> str | None:
+        """The byline's first person, without "Analysis by"-style labels or a second name or title."""
+        return byline_author(self.byline)
 
     @property
     def word_count(self) -> int:
@@ -247,14 +254,17 @@ def _extract(html: str | bytes, url: str | None) -> ArticleText:
 
     canonical = head.get("canonical") or (normalize_url(url) if _is_web_url(url) else None)
     site = _clean(head.get("og:site_name")) or _clean(document.sitename) or _host(canonical) or _host(url)
+    byline = _clean(document.author)
+    sections = tuple(document.categories or ())
     return ArticleText(
         url=url,
         canonical_url=canonical,
         title=title,
         site=site,
-        byline=_clean(document.author),
+        byline=byline,
         published=_date(document.date),
         text=text,
+        genre=genre_of(canonical or url, title, byline, sections),
     )
 
 

@@ -154,7 +154,13 @@ def extract(
     failed = 0
 
     def emit(loaded: Any) -> None:
-        claims = extract_claims(nlp, loaded.article.text, title=loaded.article.title)
+        claims = extract_claims(
+            nlp,
+            loaded.article.text,
+            title=loaded.article.title,
+            author=loaded.article.author,
+            genre=loaded.article.genre,
+        )
         if as_json:
             record = {
                 "id": loaded.id,

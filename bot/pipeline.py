@@ -54,7 +54,7 @@ def read_url(url: str, settings: Settings) -> ArticleText:
 
 
 def analyse(nlp: object, article: ArticleText) -> list[Claim]:
-    return extract_claims(nlp, article.text, title=article.title)
+    return extract_claims(nlp, article.text, title=article.title, author=article.author, genre=article.genre)
 
 
 def to_records(article: ArticleText, claims: Sequence[Claim], url: str) -> tuple[NewArticle, list[NewClaim]]:

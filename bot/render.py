@@ -111,9 +111,17 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+# What a claim without a cue reads as, by kind: a quotation continued from the previous claim, and the
+# byline author's own thesis in an opinion column, a review or an advice column.
+KIND_CUES = {"continuation": "continued", "thesis": "writes"}
+
+
 def display_cue(claim: ClaimLine) -> str | None:
-    """The cue as the middle of a sentence reads it: "According to" at a sentence start -> "according to"."""
-    return claim.cue.lower() if claim.cue else None
+    """The cue as the middle of a sentence reads it: "According to" at a sentence start -> "according to".
+
+    A claim without a cue reads as its kind says ("continued", "writes"), or with none.
+    """
+    return claim.cue.lower() if claim.cue else KIND_CUES.get(claim.kind)
 
 
 def not_a_claim(claim: ClaimLine) -> str | None:
@@ -126,11 +134,8 @@ def claim_mrkdwn(claim: ClaimLine, limit: int = limits.MAX_SECTION_TEXT - 200) -
     who = f"*{escape(claim.source)}*" if claim.source else "_Unattributed_"
     if claim.role:
         who += f" ({escape(claim.role)})"
-    cue = (
-        f"_{escape(display_cue(claim))}_"
-        if claim.cue
-        else ("_continued_" if claim.kind == "continuation" else "")
-    )
+    word = display_cue(claim)
+    cue = f"_{escape(word)}_" if word else ""
     note = not_a_claim(claim)
     if note:
         cue = f"{cue} ({escape(note)})".lstrip()
@@ -144,7 +149,7 @@ def claim_text(claim: ClaimLine) -> str:
     who = claim.source or "Unattributed"
     if claim.role:
         who += f" ({claim.role})"
-    cue = display_cue(claim) or ("continued" if claim.kind == "continuation" else "")
+    cue = display_cue(claim) or ""
     note = not_a_claim(claim)
     if note:
         cue = f"{cue} ({note})".lstrip()

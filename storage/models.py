@@ -36,7 +36,7 @@ NAMING_CONVENTION = {
 SHARE_STATUSES = ("pending", "done", "failed")
 REPLY_STATUSES = ("pending", "posted", "failed")
 SOURCE_KINDS = ("person", "organization", "unnamed")
-CLAIM_KINDS = ("direct", "indirect", "according_to", "continuation")
+CLAIM_KINDS = ("direct", "indirect", "according_to", "continuation", "thesis")
 
 
 def _one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:

@@ -34,7 +34,7 @@ class NewClaim:
     content: str
     start: int
     end: int
-    kind: str  # 'direct' | 'indirect' | 'according_to' | 'continuation'
+    kind: str  # one of storage.models.CLAIM_KINDS ('direct', 'indirect', ..., 'thesis')
     sentence: str
     salience: float
     source: NewSource | None = None

@@ -60,6 +60,7 @@ class Source:
     mention: Mention | None = None
     role: str | None = None
     aliases: tuple[str, ...] = ()
+    resolved: bool = True  # False for a descriptor ("the owner") no earlier name was found for
 
 
 def _link_parents(drafts: list[Draft]) -> None:
@@ -79,12 +80,30 @@ def _link_parents(drafts: list[Draft]) -> None:
                 break
 
 
+NAMED_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _telling(mention: Mention) -> bool:
+    """A mention that says who speaks by itself: a name, or a descriptor with one in it ("the Russian and
+    Syrian defense ministries"); a bare "the owner" does not."""
+    if mention.ref != "descriptor":
+        return True
+    span = mention.head.doc.char_span(*mention.span, alignment_mode="expand")
+    return span is not None and any(t.pos_ == "PROPN" or t.ent_type_ in NAMED_LABELS for t in span)
+
+
 def _source_from(ref: Referent | None, mention: Mention) -> Source:
     if ref is None:
         name = None
         if mention.ref == "descriptor":
             name = strip_name(mention.text)
-        return Source(name=name, kind=mention.kind, mention=mention, role=mention.role)
+        return Source(
+            name=name,
+            kind=mention.kind,
+            mention=mention,
+            role=mention.role,
+            resolved=_telling(mention),
+        )
     role = mention.role or ref.role
     aliases = tuple(a for a in ref.aliases if a != ref.name)
     return Source(name=ref.name, kind=ref.kind, mention=mention, role=role, aliases=aliases)
@@ -303,6 +322,8 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     unpunctuated = unpunctuated_lines(text) + headline_runs(text)
     for d in kept:
         src = sources[id(d)]
-        verdict = judge(d, src.name, id(d) in relays, unpunctuated, doc, lexicon)
+        # "the owner said" with the owner never named: the reader cannot tell who claims it
+        speaker = src.name if src.resolved else None
+        verdict = judge(d, speaker, id(d) in relays, unpunctuated, doc, lexicon)
         claims.setdefault((d.content, d.cue), _build(doc, text, ents, d, src, lexicon, verdict))
     return sorted(claims.values(), key=lambda c: (-c.salience, c.content_span[0]))

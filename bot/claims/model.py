@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ClaimKind = Literal["direct", "indirect", "according_to", "continuation"]
+ClaimKind = Literal["direct", "indirect", "according_to", "continuation", "thesis"]
 SourceKind = Literal["person", "organization", "unnamed"]
 Bound = Literal["exact", "at_least", "at_most", "about"]
 Span = tuple[int, int]

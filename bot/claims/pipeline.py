@@ -11,6 +11,7 @@ from spacy.language import Language
 from .component import COMPONENT, PARAGRAPHS, register_components
 from .model import Claim, Quantity
 from .ranking import rank
+from .thesis import thesis_claims
 
 MAX_LENGTH = 5_000_000
 CHUNK_CHARS = 100_000  # the parser needs about 1 GB per 100k characters: longer texts go by paragraphs
@@ -70,17 +71,27 @@ def _shift(claim: Claim, offset: int) -> Claim:
 
 
 def extract_claims(
-    nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS, title: str | None = None
+    nlp: Language,
+    text: str,
+    chunk_chars: int = CHUNK_CHARS,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    genre: str | None = None,
 ) -> list[Claim]:
-    """Claims in ``text`` (offsets into ``text``), most important first; ``title`` is the headline."""
+    """Claims in ``text`` (offsets into ``text``), most important first. ``title`` is the headline;
+    ``author`` and ``genre`` (opinion, analysis, review, advice) let an argued piece's thesis be its
+    writer's claim (thesis.py)."""
     if COMPONENT not in nlp.pipe_names:
         raise ValueError(f"pipeline has no {COMPONENT!r} component: build it with load_pipeline()")
     if len(text) <= chunk_chars:
-        return rank(list(nlp(text)._.claims or []), text, title)
-    claims: list[Claim] = []
-    pieces = _chunks(text, chunk_chars)
-    for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
-        claims.extend(_shift(c, start) for c in doc._.claims or [])
+        claims = list(nlp(text)._.claims or [])
+    else:
+        claims = []
+        pieces = _chunks(text, chunk_chars)
+        for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
+            claims.extend(_shift(c, start) for c in doc._.claims or [])
+    claims += thesis_claims(text, genre, author, [c.content_span for c in claims if c.shown])
     return rank(claims, text, title)
 
 

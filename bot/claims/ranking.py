@@ -31,8 +31,8 @@ def rank(claims: list[Claim], text: str, title: str | None) -> list[Claim]:
     out = []
     for c in claims:
         overlap = 0.0
-        if headline:
-            words = content_words(c.content) | content_words(c.source or "")
+        if headline:  # the headline sums up the claim's whole sentence: its speaker and cue included
+            words = content_words(text[slice(*c.sentence_span)] or c.content) | content_words(c.source or "")
             overlap = len(words & headline) / len(headline)
         lead = 1.0 if c.content_span[0] < LEAD_CHARS else 0.0
         score = (c.salience + TITLE_WEIGHT * overlap + LEAD_WEIGHT * lead) / (1 + TITLE_WEIGHT + LEAD_WEIGHT)

@@ -35,6 +35,7 @@ NOT_SPEAKER_LABELS = frozenset(
 )
 NEGATIONS = frozenset({"not", "n't", "never", "nor", "neither", "no"})
 QUESTION_CUES = frozenset({"ask", "question", "wonder", "inquire", "enquire", "query", "quiz"})
+VAGUE = frozenset({"others", "some", "many", "few", "several", "someone", "somebody", "anyone", "everyone"})
 RELATIVES = frozenset({"which", "who", "whom", "whose"})
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -112,8 +113,8 @@ def can_speak(subject: Token | None, lexicon: Lexicon) -> bool:
     if subject is None:
         return False
     low, lemma = subject.lower_, subject.lemma_.lower()
-    if low in lexicon.first_person_sources:
-        return False  # the writer ("I", "we") or the reader ("you"): not a quoted source
+    if low in lexicon.first_person_sources or low in VAGUE:
+        return False  # the writer ("I", "we"), the reader ("you") or nobody in particular ("others")
     if _salutation(subject):
         return False
     label = subject.ent_type_

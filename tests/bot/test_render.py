@@ -11,9 +11,12 @@ from bot.render import (
     Failure,
     SearchLine,
     SearchPage,
+    card_text,
     claim_mrkdwn,
+    claim_text,
     digest_blocks,
     digest_text,
+    home_blocks,
     search_blocks,
     search_text,
     summary_blocks,
@@ -157,3 +160,39 @@ def test_an_attribution_that_is_not_a_claim_says_so() -> None:
     )
     assert "not a claim" not in claim_mrkdwn(CLAIM)
     assert "include:hidden" in limits.USAGE
+
+
+THESIS = ClaimLine(
+    content="Biden's border policy is a failure of nerve.",
+    source="Tom Rogan",
+    cue=None,
+    kind="thesis",
+)
+
+
+def test_a_columnists_thesis_reads_writes_wherever_claims_are_shown() -> None:
+    """A byline author's own thesis has no cue: it reads "writes", as a continued quotation reads
+    "continued", in threads, searches, digests and App Home, in Block Kit and plain text alike."""
+    mrkdwn = "*Tom Rogan* — _writes_: Biden's border policy is a failure of nerve."
+    text = "Tom Rogan — writes: Biden's border policy is a failure of nerve."
+    assert claim_mrkdwn(THESIS) == mrkdwn
+    assert claim_text(THESIS) == text
+    column = ArticleCard(title="Opinion", url="https://news.example.com/op", claims=[THESIS], total_claims=1)
+    line = SearchLine(
+        claim=THESIS, article_title="Opinion", article_url=None, shared_at=datetime(2022, 3, 2, tzinfo=UTC)
+    )
+    day = DigestView(channel_label="#news", day=date(2022, 3, 3), cards=[column])
+    for blocks in (
+        summary_blocks([column]),
+        search_blocks(SearchPage(query="border", lines=[line])),
+        digest_blocks(day),
+        home_blocks([column], channels=[]),
+    ):
+        assert mrkdwn in texts(blocks)
+    for plain in (card_text(column), search_text(SearchPage(query="border", lines=[line])), digest_text(day)):
+        assert text in plain
+    # a thesis the extractor did give a cue reads its cue; a continuation still reads "continued"
+    assert claim_text(ClaimLine(content="c", source="S", cue="argues", kind="thesis")) == "S — argues: c"
+    continued = ClaimLine(content="more", source="S", kind="continuation")
+    assert claim_mrkdwn(continued) == "*S* — _continued_: more"
+    assert claim_text(ClaimLine(content="x", source="S", kind="indirect")) == "S: x"

@@ -20,6 +20,8 @@ KONASHENKOV = NewSource(
     aliases=("Konashenkov", "the spokesman"),
 )
 ZELENSKY = NewSource("Volodymyr Zelensky", "person", "President of Ukraine", aliases=("Zelensky",))
+ROGAN = NewSource("Tom Rogan", "person", None)
+"""A columnist: the byline author of an opinion column, whose own thesis is a claim of kind "thesis"."""
 
 
 def new_article(
@@ -38,7 +40,11 @@ def new_article(
 
 
 def claim(
-    content: str, source: NewSource | None = KONASHENKOV, salience: float = 0.5, **extra: object
+    content: str,
+    source: NewSource | None = KONASHENKOV,
+    salience: float = 0.5,
+    kind: str = "indirect",
+    **extra: object,
 ) -> NewClaim:
     start = next(_seq) % 100
     fields: dict[str, object] = {
@@ -52,7 +58,7 @@ def claim(
         content=content,
         start=start,
         end=start + len(content),
-        kind="indirect",
+        kind=kind,
         sentence=content,
         salience=salience,
         source=source,

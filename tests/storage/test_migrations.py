@@ -89,3 +89,47 @@ def test_downgrade_one_step_keeps_data(fresh_db_url: str) -> None:
             assert repo.pending_shares(session) == []
     finally:
         engine.dispose()
+
+
+def test_downgrade_below_0006_refuses_thesis_claims_and_keeps_the_others(fresh_db_url: str) -> None:
+    """0005 cannot hold a claim of kind "thesis": the downgrade refuses, changing nothing, until they are
+    deleted; then it restores 0005's constraint and keeps every other claim and its search entry."""
+    from alembic.util import CommandError
+    from sqlalchemy.orm import Session
+
+    from storage.models import Claim
+    from storage.search import search
+    from tests.storage.factories import ROGAN, claim, new_article, shared
+
+    engine = db.make_engine(fresh_db_url)
+    try:
+        with Session(engine) as session:
+            shared(
+                session,
+                new_article(),
+                [claim("howitzers were delivered"), claim("the border policy failed", ROGAN, kind="thesis")],
+            )
+            session.commit()
+        with pytest.raises(CommandError, match=r"1 stored claim\(s\) have kind 'thesis'"):
+            db.downgrade(fresh_db_url, "0005")
+        assert db.current_revision(engine) == db.head_revision()
+        with Session(engine) as session:
+            assert len(search(session, "border", team="T1")) == 1
+            session.execute(sa.delete(Claim).where(Claim.kind == "thesis"))  # its search entry cascades
+            session.commit()
+        engine.dispose()
+
+        db.downgrade(fresh_db_url, "0005")
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT kind FROM claim").scalars().all() == ["indirect"]
+            assert conn.exec_driver_sql("SELECT count(*) FROM search_entry").scalar() == 1
+            with pytest.raises(sa.exc.IntegrityError, match="ck_claim_kind"):
+                conn.exec_driver_sql("UPDATE claim SET kind = 'thesis'")
+        engine.dispose()
+        db.upgrade(fresh_db_url)
+        with Session(engine) as session:
+            hits = search(session, "howitzers", team="T1")
+            assert [h.content for h in hits] == ["howitzers were delivered"]
+    finally:
+        engine.dispose()
+    db.check(fresh_db_url)

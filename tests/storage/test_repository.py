@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.claims.model import ClaimKind
+from bot.pipeline import claim_line
+from bot.render import claim_mrkdwn
 from storage import repository as repo
-from storage.models import Article, Claim, SearchEntry, Share, Source
+from storage.models import CLAIM_KINDS, Article, Claim, SearchEntry, Share, Source
 from storage.records import NewSource
-from tests.storage.factories import ZELENSKY, claim, new_article, shared
+from storage.search import search
+from tests.storage.factories import ROGAN, ZELENSKY, claim, new_article, shared
 
 UTC = dt.UTC
 
@@ -219,6 +224,31 @@ def test_hidden_claims_are_stored_but_left_out_of_what_cards_list(session: Sessi
         ("the bridge is closed", True),
         ("the bridge will hold", False),
     ]
+
+
+def test_every_claim_kind_is_stored_and_no_other(session: Session) -> None:
+    """ck_claim_kind lets in exactly CLAIM_KINDS on both backends, among them every kind the extractor
+    emits; anything else is refused by the database itself."""
+    assert set(get_args(ClaimKind)) <= set(CLAIM_KINDS)
+    claims = [claim(f"a {kind} claim", kind=kind) for kind in CLAIM_KINDS]
+    stored, _ = repo.store_article(session, new_article(), claims)
+    assert [c.kind for c in repo.article_claims(session, stored.id)] == list(CLAIM_KINDS)
+    with pytest.raises(sa.exc.IntegrityError, match="ck_claim_kind"), session.begin_nested():
+        repo.store_article(session, new_article(), [claim("not a kind", kind="opinion")])
+
+
+def test_a_columnists_thesis_is_stored_searched_and_reads_writes(session: Session) -> None:
+    """The byline author's own thesis in an opinion column: source, no cue, kind "thesis"."""
+    thesis = "Biden's border policy is a failure of nerve."
+    stored, _ = shared(
+        session, new_article(title="Opinion: the border"), [claim(thesis, ROGAN, kind="thesis", cue=None)]
+    )
+    (kept,) = repo.article_claims(session, stored.id)
+    assert kept.source is not None
+    assert (kept.source.name, kept.cue, kept.kind, kept.shown) == ("Tom Rogan", None, "thesis", True)
+    (hit,) = search(session, "border nerve", team="T1")
+    assert (hit.source, hit.cue, hit.kind) == ("Tom Rogan", None, "thesis")
+    assert claim_mrkdwn(claim_line(kept)) == f"*Tom Rogan* — _writes_: {thesis}"
 
 
 def test_naive_datetimes_are_refused(session: Session) -> None:

@@ -3,8 +3,8 @@
 For each revision before head: build the schema at that revision, insert representative rows into the
 tables it has (only the columns it has), upgrade to head, and compare every table's rows column by column.
 New columns get the values the migrations promise, search still finds the old claims (SQLite batch mode
-rebuilds tables, which with foreign keys on would cascade-delete the search index), and the migrated
-database agrees with the models.
+rebuilds tables, which with foreign keys on would cascade-delete the search index), a claim of the kind
+0006 adds ("thesis") is accepted and indexed, and the migrated database agrees with the models.
 """
 
 from __future__ import annotations
@@ -58,6 +58,15 @@ def insert(conn: sa.Connection, table: str, row: dict[str, Any]) -> None:
     columns = ", ".join(f'"{c}"' for c in row)
     values = ", ".join(literal(v, dialect) for v in row.values())
     conn.exec_driver_sql(f'INSERT INTO "{table}" ({columns}) VALUES ({values})')
+
+
+# A columnist's own thesis (kind "thesis", no cue): what the extractor stores after 0006.
+THESIS_ROW: dict[str, Any] = {
+    "id": 2, "article_id": 1, "source_id": None, "source_mention": "Tom Rogan", "role": None, "cue": None,
+    "content": "the border policy is a failure of nerve", "kind": "thesis", "start": 30, "end": 69,
+    "sentence": "The border policy is a failure of nerve.", "source_start": None, "source_end": None,
+    "cue_start": None, "cue_end": None, "quantities": "[]", "entities": "[]", "salience": 0.4, "rank": 2,
+}  # fmt: skip
 
 
 def seed(conn: sa.Connection, revision: int) -> None:
@@ -177,6 +186,24 @@ def test_upgrading_from_an_older_release_keeps_every_row(fresh_db_url: str, star
             assert [c.content for c in repo.article_claims(session, 1)] == ["howitzers were delivered"]
             assert [h.content for h in search(session, "howitzers", team="T1")] == [
                 "howitzers were delivered"
+            ]
+        # 0006 lets a columnist's thesis in (SQLite rebuilds claim for it) and refuses any other kind;
+        # the search index still follows the entries added after the upgrade
+        assert [c["name"] for c in sa.inspect(engine).get_check_constraints("claim")] == ["ck_claim_kind"]
+        with engine.begin() as conn:
+            insert(conn, "claim", THESIS_ROW)
+            insert(conn, "search_entry", {
+                "id": 2, "claim_id": 2, "article_id": 1, "share_id": 1, "source_id": None, "team": "T1",
+                "channel": "C1", "private": False, "shared_at": Timestamp(T0),
+            })  # fmt: skip
+        with pytest.raises(sa.exc.IntegrityError, match="ck_claim_kind"), engine.begin() as conn:
+            insert(conn, "claim", {**THESIS_ROW, "id": 3, "kind": "opinion"})
+        with Session(engine) as session:
+            assert session.execute(sa.select(Claim.id, Claim.kind).order_by(Claim.id)).all() == [
+                (1, "indirect"), (2, "thesis")
+            ]  # fmt: skip
+            assert [(h.content, h.kind) for h in search(session, "nerve", team="T1")] == [
+                (THESIS_ROW["content"], "thesis")
             ]
     finally:
         engine.dispose()

@@ -1,0 +1,78 @@
+"""An argued piece's own claim under its byline (bot/claims/thesis.py), and the genres that have one."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from bot.claims import extract_claims
+from bot.claims.thesis import thesis_claims
+from bot.genre import byline_author, genre_of
+
+COLUMN = (
+    "With Hong Kong protests exploding to new levels, President Xi Jinping is likely to deploy the army "
+    "onto the former British colony's streets. And that means a slaughter of some degree.\n\n"
+    '"We will not give up," a protester named Joshua Wong told reporters on Sunday night.\n\n'
+    "In short, slaughter is likely coming to Hong Kong."
+)
+
+
+def test_a_columns_lead_and_close_are_its_writers_claims(nlp: Language) -> None:
+    claims = extract_claims(
+        nlp, COLUMN, title="Why Beijing will bring slaughter", author="Tom Rogan", genre="opinion"
+    )
+    theses = sorted((c for c in claims if c.kind == "thesis"), key=lambda c: c.content_span)
+    assert [c.content for c in theses] == [
+        "With Hong Kong protests exploding to new levels, President Xi Jinping is likely to deploy the army "
+        "onto the former British colony's streets.",
+        "In short, slaughter is likely coming to Hong Kong.",
+    ]
+    assert all(c.source == "Tom Rogan" and c.shown and c.cue is None for c in theses)
+    assert claims[0].kind == "thesis", "the writer's thesis leads the thread"
+    for c in theses:
+        assert COLUMN[slice(*c.content_span)] == c.content
+
+
+def test_news_has_no_thesis(nlp: Language) -> None:
+    assert all(c.kind != "thesis" for c in extract_claims(nlp, COLUMN, author="Tom Rogan", genre=None))
+    assert thesis_claims(COLUMN, "opinion", None) == []  # no byline, no one to attribute it to
+
+
+def test_a_quotation_is_never_the_writers_thesis() -> None:
+    text = '"This is the end of the road for the whole industry," the chief executive said on Monday.\n\nOk.'
+    assert thesis_claims(text, "review", "Luke Kemp") == []
+
+
+def test_an_advice_columns_answers_are_the_columnists() -> None:
+    text = (
+        "DEAR ABBY: My husband bought tickets to India. He is in business class while I am in economy. "
+        "-- FEELING LIKE SECOND RATE\n\n"
+        "DEAR FEELING: You have a right to be upset at your husband. Upgrade your seat!\n\n"
+        "DEAR ABBY: My sister was just diagnosed with cancer and nobody in the family has told her "
+        "daughters yet. -- CONCERNED SISTER"
+    )
+    (answer,) = thesis_claims(text, "advice", "Abigail Van Buren")
+    assert answer.content == "You have a right to be upset at your husband. Upgrade your seat!"
+    assert answer.source == "Abigail Van Buren"
+
+
+def test_the_page_says_its_genre() -> None:
+    assert genre_of(
+        "https://www.vg247.com/2019/11/20/star-wars-jedi-fallen-order-pc-review/", None, None
+    ) == ("review")
+    assert genre_of("https://www.oregonlive.com/advice/2019/11/dear-abby-husband", None, None) == "advice"
+    assert genre_of("https://www.washingtonexaminer.com/opinion/why-beijing", None, None) == "opinion"
+    assert genre_of("https://www.cnn.com/2019/11/18/politics/x/index.html", None, "Analysis by Chris X") == (
+        "analysis"
+    )
+    assert genre_of(None, "Through the Darkest of Times review", None) == "review"
+    assert (
+        genre_of("https://www.nytimes.com/2020/08/16/business/blackouts.html", "Blackouts", "Ivan Penn")
+        is None
+    )
+
+
+def test_a_byline_names_a_person_or_no_one() -> None:
+    assert byline_author("Analysis by Chris Cillizza; CNN Editor-at-large") == "Chris Cillizza"
+    assert byline_author("Abigail Van Buren") == "Abigail Van Buren"
+    for not_a_person in ("Letters", "Reuters", "Our Foreign Staff", None, ""):
+        assert byline_author(not_a_person) is None
