@@ -235,7 +235,9 @@ def _build(
     )
 
 
-RELAYED_SPEECH = 0.7  # say, tell, report, announce ...: a firm speech verb inside a content relays speech
+# say, tell, report, condemn, blame ...: a speech verb with a subject of its own inside a content relays (or
+# mixes in) another speaker's words: "the UN stressed A, while the Arab League condemned B"
+RELAYED_SPEECH = 0.6
 
 
 def _relays(doc: Doc, drafts: list[Draft], sources: dict[int, Source], lexicon: Lexicon) -> set[int]:
@@ -250,7 +252,7 @@ def _relays(doc: Doc, drafts: list[Draft], sources: dict[int, Source], lexicon: 
         for tok in span:
             if tok.pos_ != "VERB" or lexicon.cue_strength(tok.lemma_) < RELAYED_SPEECH:
                 continue
-            if not lexicon.is_cue(tok.lemma_) or tok.lemma_.lower() in lexicon.finding_verbs:
+            if tok.lemma_.lower() in lexicon.finding_verbs:
                 continue  # "Washington had concluded ...": the speaker's own finding, not relayed speech
             subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
             if subject is None or subject.pos_ == "PRON" or subject.lower_ in lexicon.generic_subjects:

@@ -38,6 +38,7 @@ QUESTION_CUES = frozenset({"ask", "question", "wonder", "inquire", "enquire", "q
 VAGUE = frozenset({"others", "some", "many", "few", "several", "someone", "somebody", "anyone", "everyone"})
 RELATIVES = frozenset({"which", "who", "whom", "whose"})
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
+DANGLING = frozenset({"AUX", "DET", "ADP", "CCONJ", "SCONJ"})
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 MIN_WORDS = 4  # "said it was possible": a reported content this short has lost what it is about
 _WORDS = re.compile(r"\w+")
@@ -91,12 +92,20 @@ def _negated(verb: Token, lexicon: Lexicon) -> bool:
         return True
     if any(c.lower_ in {"nor", "neither"} for c in verb.children):
         return True
+    if any(c.dep_ == "nsubj" and _nobody(c) for c in verb.children):
+        return True  # "no group claimed responsibility", "nobody said"
     head = verb.head
     if verb.dep_ == "xcomp" and head.i != verb.i:
         if head.lemma_.lower() in lexicon.refusal_verbs:
             return True
         return _negated(head, lexicon)
     return False
+
+
+def _nobody(subject: Token) -> bool:
+    return subject.lower_ in {"nobody", "none", "noone"} or any(
+        c.dep_ == "det" and c.lower_ == "no" for c in subject.children
+    )
 
 
 def _hypothetical(verb: Token, lexicon: Lexicon) -> bool:
@@ -214,6 +223,8 @@ def _content_fits(d: Draft, furniture: list[tuple[int, int]], doc: Doc, lexicon:
         return False
     if span[0].lower_ in RELATIVES:
         return False  # "which it said crashed ...": the clause's subject is outside the content
+    if span[-1].pos_ in DANGLING:
+        return False  # "told Reuters: The G40 figures are": cut off before it says anything
     if len(_WORDS.findall(words)) < MIN_WORDS:
         return False
     if any(t.lower_ in FIRST_PERSON for t in span):

@@ -169,6 +169,12 @@ def _role_text(tokens: list[Token]) -> str | None:
     words = [t for t in tokens if not t.is_space]
     while words and (words[0].lower_ in DEFINITE or words[0].lower_ in {"a", "an"} or words[0].is_punct):
         words = words[1:]
+    # "Redmond, Washington, Chief Executive": a dateline's place run into the role
+    place = 0
+    while place < len(words) and (words[place].ent_type_ in {"GPE", "LOC"} or words[place].text == ","):
+        place += 1
+    if place and place < len(words) and words[place - 1].text == ",":
+        words = words[place:]
     while words and (words[-1].is_punct or words[-1].dep_ in {"cc", "case"}):
         words = words[:-1]
     if not words or not any(t.pos_ in {"NOUN", "PROPN"} and not t.like_num for t in words):

@@ -105,6 +105,11 @@ def test_a_negated_speech_act_is_never_shown_as_asserted(nlp: Language) -> None:
         assert any(c.act == "negated" for c in claims), text
 
 
+def test_nobody_claiming_is_not_a_claim(nlp: Language) -> None:
+    text = "No group claimed responsibility, but the bloodshed raised fears that militants were expanding."
+    assert shown(nlp, text) == []
+
+
 def test_a_denial_is_the_deniers_claim(nlp: Language) -> None:
     text = "The Russian Defense Ministry denied that the talks with the rebels had failed."
     (c,) = shown(nlp, text)
@@ -144,6 +149,33 @@ def test_a_descriptor_never_named_is_not_shown_as_a_speaker(nlp: Language) -> No
 def test_a_vague_group_is_not_a_speaker(nlp: Language) -> None:
     text = "Others said they simply did not want taller buildings in the neighborhood at all."
     assert shown(nlp, text) == []
+
+
+def test_a_place_before_a_title_is_not_part_of_the_role(nlp: Language) -> None:
+    text = (
+        "Redmond, Washington, Chief Executive Satya Nadella said that corporations need to create "
+        "profitable solutions for people and planet."
+    )
+    (c,) = [c for c in extract_claims(nlp, text) if c.source == "Satya Nadella"]
+    assert c.role == "Chief Executive"
+
+
+def test_a_content_mixing_in_another_speaker_is_not_shown(nlp: Language) -> None:
+    text = (
+        "The United Nations stressed that the decision would not change the reality that the settlements "
+        "were illegal, while the Arab League condemned the unilateral move announced by Pompeo."
+    )
+    assert all(c.source != "United Nations" for c in shown(nlp, text))
+
+
+def test_a_content_cut_off_mid_clause_is_not_shown(nlp: Language) -> None:
+    text = (
+        "Robert Mugabe and two key figures from the G40 faction are under house arrest, a source said.\n\n"
+        "The G40 figures are cabinet ministers Jonathan Moyo and Saviour Kasukuwere, who fled to the "
+        "compound after their homes were attacked by troops in Tuesday night's coup, the source, who said "
+        "he had spoken to people inside the compound, told Reuters."
+    )
+    assert all(not c.content.endswith(" are") for c in shown(nlp, text))
 
 
 # --- order
