@@ -133,7 +133,13 @@ def run(pages: list[Page], mirrors: Path, out: Path) -> dict[str, dict]:
         seconds = time.perf_counter() - started
         shown = [as_record(c) for c in thread_claims(claims)[:SHOWN]]
         (out / f"{page.id}.txt").write_text(article.text, encoding="utf-8")
-        results[page.id] = {"text": article.text, "shown": shown, "seconds": seconds, "title": article.title}
+        results[page.id] = {
+            "text": article.text,
+            "shown": shown,
+            "seconds": seconds,
+            "words": len(article.text.split()),
+            "title": article.title,
+        }
     (out / "shown.jsonl").write_text(
         "".join(
             json.dumps({"page": k, "shown": v["shown"]}, ensure_ascii=False) + "\n"
@@ -263,11 +269,11 @@ def main() -> None:
     agreed, both = agreement(labels)
     if both:
         print(f"\nsecond judge: {agreed} of {both} labels agree ({100 * agreed / both:.0f}%)")
-    seconds = sorted(r["seconds"] for r in results.values())
-    if seconds:
+    per_kword = sorted(1000 * r["seconds"] / max(1, r["words"]) for r in results.values())
+    if per_kword:
         print(
-            f"claim extraction per page: median {1000 * seconds[len(seconds) // 2]:.0f} ms, "
-            f"max {1000 * seconds[-1]:.0f} ms"
+            f"claim extraction: median {1000 * per_kword[len(per_kword) // 2]:.0f} ms per 1,000 words "
+            f"(max {1000 * per_kword[-1]:.0f} ms), {len(per_kword)} pages"
         )
 
 

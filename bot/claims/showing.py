@@ -133,6 +133,10 @@ def can_speak(subject: Token | None, lexicon: Lexicon) -> bool:
         return True
     if lemma in lexicon.non_speakers or low in lexicon.non_speakers:
         return False
+    if (lemma in lexicon.utterance_documents or low in lexicon.utterance_documents) and not _authored(
+        subject
+    ):
+        return False  # "a statement said ...": someone's words, and the sentence does not say whose
     if subject.pos_ == "PROPN":
         return True
     if subject.pos_ not in {"NOUN", "PROPN"}:
@@ -146,6 +150,13 @@ def can_speak(subject: Token | None, lexicon: Lexicon) -> bool:
     if any(lemma in words or low in words for words in known):
         return True
     return bool(_AGENT.search(low))
+
+
+def _authored(document: Token) -> bool:
+    """ "the military's statement", "a statement from the ministry", "a Pentagon statement": named."""
+    return any(
+        t.pos_ == "PROPN" or t.ent_type_ in SPEAKER_LABELS for t in document.subtree if t.i != document.i
+    )
 
 
 def _salutation(subject: Token) -> bool:

@@ -146,6 +146,13 @@ def test_a_descriptor_never_named_is_not_shown_as_a_speaker(nlp: Language) -> No
     assert [c.source for c in shown(nlp, named)] == ["Usman Hasib"]
 
 
+def test_a_statement_is_shown_under_its_author_only(nlp: Language) -> None:
+    bare = 'A statement said: "The cause of the crash is under investigation, reports show no enemy fire."'
+    assert shown(nlp, bare) == []
+    named = "The Pentagon's statement said the cause of the crash was under investigation on Wednesday."
+    assert [c.source for c in shown(nlp, named)] == ["Pentagon"]
+
+
 def test_a_vague_group_is_not_a_speaker(nlp: Language) -> None:
     text = "Others said they simply did not want taller buildings in the neighborhood at all."
     assert shown(nlp, text) == []
