@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 from .asides import cut_asides
 from .attach import attach_quotes, lead_in_cues, overlaps
 from .coref import Referent, Resolver
-from .furniture import furniture_ranges, overlaps_any
+from .furniture import furniture_ranges, headline_runs, overlaps_any, unpunctuated_lines
 from .learned import confirmed, learned_drafts
 from .lexicon import Lexicon
 from .linear import AttributionModel
@@ -30,7 +30,7 @@ from .rules import (
     verb_drafts,
 )
 from .salience import salience
-from .showing import Verdict, headline_runs, judge, unpunctuated_lines
+from .showing import SPEAKER_LABELS, Verdict, judge
 from .sources import Mention, analyse, strip_name
 
 _WORD = re.compile(r"\w+")
@@ -80,16 +80,13 @@ def _link_parents(drafts: list[Draft]) -> None:
                 break
 
 
-NAMED_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
-
-
 def _telling(mention: Mention) -> bool:
     """A mention that says who speaks by itself: a name, or a descriptor with one in it ("the Russian and
     Syrian defense ministries"); a bare "the owner" does not."""
     if mention.ref != "descriptor":
         return True
     span = mention.head.doc.char_span(*mention.span, alignment_mode="expand")
-    return span is not None and any(t.pos_ == "PROPN" or t.ent_type_ in NAMED_LABELS for t in span)
+    return span is not None and any(t.pos_ == "PROPN" or t.ent_type_ in SPEAKER_LABELS for t in span)
 
 
 def _source_from(ref: Referent | None, mention: Mention) -> Source:

@@ -46,7 +46,6 @@ _WORDS = re.compile(r"\w+")
 _AGENT = re.compile(
     r"(?:er|ers|or|ors|ist|ists|ian|ians|ant|ants|ent|ents|ee|ees|man|men|woman|women|people)$"
 )
-_SENTENCE_END = re.compile(r"[.!?\"'\u201d\u2019\u2026]\)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,24 +163,6 @@ def _salutation(subject: Token) -> bool:
     doc = subject.doc
     start = subject.left_edge.i
     return any(t.lower_ == "dear" for t in doc[max(0, start - 1) : subject.i + 1])
-
-
-def unpunctuated_lines(text: str, max_words: int = 30) -> list[tuple[int, int]]:
-    """Short lines without a sentence's closing punctuation: headings, list items, link previews, deal
-    lines, captions. Prose paragraphs end a sentence; page furniture rarely does."""
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        line = m.group().rstrip()
-        if not line.strip() or len(line.split()) > max_words:
-            continue
-        if not _SENTENCE_END.search(line):
-            out.append((m.start(), m.start() + len(line)))
-    return out
-
-
-def headline_runs(text: str) -> list[tuple[int, int]]:
-    """Lines that string headlines together with " | " (inline related-story boxes, newsletters)."""
-    return [m.span() for m in re.finditer(r"[^\n]+", text) if m.group().count(" | ") >= 2]
 
 
 def judge(
