@@ -89,11 +89,45 @@ def _telling(mention: Mention) -> bool:
     return span is not None and any(t.pos_ == "PROPN" or t.ent_type_ in SPEAKER_LABELS for t in span)
 
 
-def _source_from(ref: Referent | None, mention: Mention) -> Source:
+# Doc.user_data key of the article's headline (extract_claims sets it): the story's subject.
+TITLE = "claimbot_title"
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def headline_subjects(doc: Doc) -> dict[str, str]:
+    """The one person the headline names, as the text names them most fully ("Bloomberg" in the headline,
+    "Michael R. Bloomberg" in the text), if the text names them again. A person descriptor no earlier
+    mention explains ("the former mayor argued") is, by news convention, the story's subject.
+    Organisations are left alone: the tagger's ORG spans are too noisy to bet a speaker on."""
+    title = doc.user_data.get(TITLE)
+    if not title:
+        return {}
+    words = set(_TITLE_WORD.findall(title))
+    names: dict[str, str] = {}
+    mentions: dict[str, int] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name = strip_name(ent.text)
+        surname = name.split()[-1] if name.split() else ""
+        if surname in words:
+            mentions[surname] = mentions.get(surname, 0) + 1
+            if len(name) > len(names.get(surname, "")):
+                names[surname] = name
+    if len(names) != 1:
+        return {}
+    ((surname, name),) = names.items()
+    return {"person": name} if mentions[surname] >= 2 else {}
+
+
+def _source_from(ref: Referent | None, mention: Mention, headline: dict[str, str]) -> Source:
     if ref is None:
         name = None
         if mention.ref == "descriptor":
             name = strip_name(mention.text)
+            subject = headline.get(mention.kind or "")
+            if subject is not None:
+                return Source(name=subject, kind=mention.kind, mention=mention, role=name)
         return Source(
             name=name,
             kind=mention.kind,
@@ -106,8 +140,9 @@ def _source_from(ref: Referent | None, mention: Mention) -> Source:
     return Source(name=ref.name, kind=ref.kind, mention=mention, role=role, aliases=aliases)
 
 
-def _resolve(drafts: list[Draft], resolver: Resolver, lexicon: Lexicon) -> dict[int, Source]:
+def _resolve(doc: Doc, drafts: list[Draft], resolver: Resolver, lexicon: Lexicon) -> dict[int, Source]:
     sources: dict[int, Source] = {}
+    headline = headline_subjects(doc)
 
     def resolve(d: Draft) -> Source:
         key = id(d)
@@ -120,7 +155,7 @@ def _resolve(drafts: list[Draft], resolver: Resolver, lexicon: Lexicon) -> dict[
         else:
             mention = analyse(d.subject, lexicon)
             ref = resolver.resolve(mention, mention.span[0])
-            src = _source_from(ref, mention)
+            src = _source_from(ref, mention, headline)
             if ref is not None:
                 resolver.speak(ref, d.order)
         sources[key] = src
@@ -298,7 +333,7 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
     cut_asides(doc, drafts)
     _link_parents(drafts)
     resolver = Resolver(doc, lexicon, lookback=settings.lookback)
-    sources = _resolve(drafts, resolver, lexicon)
+    sources = _resolve(doc, drafts, resolver, lexicon)
     if settings.continuations:
         extra = _continuations(doc, drafts, sources)
         for d in extra:  # the speaker is named in another sentence: no local mention

@@ -7,8 +7,10 @@ import re
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .component import COMPONENT, PARAGRAPHS, register_components
+from .finder import TITLE
 from .model import Claim, Quantity
 from .ranking import rank
 from .thesis import thesis_claims
@@ -70,6 +72,15 @@ def _shift(claim: Claim, offset: int) -> Claim:
     )
 
 
+def _analyse(nlp: Language, text: str, title: str | None) -> Doc:
+    """``nlp(text)``, with the headline in the Doc for the resolver (finder.headline_subjects)."""
+    doc = nlp.make_doc(text)
+    doc.user_data[TITLE] = title
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
 def extract_claims(
     nlp: Language,
     text: str,
@@ -85,12 +96,11 @@ def extract_claims(
     if COMPONENT not in nlp.pipe_names:
         raise ValueError(f"pipeline has no {COMPONENT!r} component: build it with load_pipeline()")
     if len(text) <= chunk_chars:
-        claims = list(nlp(text)._.claims or [])
+        claims = list(_analyse(nlp, text, title)._.claims or [])
     else:
         claims = []
-        pieces = _chunks(text, chunk_chars)
-        for (start, _end), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
-            claims.extend(_shift(c, start) for c in doc._.claims or [])
+        for start, end in _chunks(text, chunk_chars):
+            claims.extend(_shift(c, start) for c in _analyse(nlp, text[start:end], title)._.claims or [])
     claims += thesis_claims(text, genre, author, [c.content_span for c in claims if c.shown])
     return rank(claims, text, title)
 

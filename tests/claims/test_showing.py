@@ -195,3 +195,17 @@ def test_the_headlines_claim_leads(nlp: Language) -> None:
     )
     first = shown(nlp, text, title="Two US service members killed in Afghanistan helicopter crash")[0]
     assert "helicopter crash" in first.content
+
+
+def test_an_unexplained_descriptor_is_the_headlines_person(nlp: Language) -> None:
+    text = (
+        "Michael R. Bloomberg arrived in Las Vegas on Wednesday for his first debate.\n\n"
+        "In a 2015 speech, the former mayor argued that most crimes in the city were committed by very "
+        "young men.\n\n"
+        "Michael Bloomberg has since apologized for the policy, his spokesman Jason Schechter said."
+    )
+    title = "As his first debate nears, Bloomberg is having to answer about his past"
+    (c,) = [c for c in extract_claims(nlp, text, title=title) if c.cue == "argued"]
+    assert (c.source, c.role, c.shown) == ("Michael R. Bloomberg", "former mayor", True)
+    (bare,) = [c for c in extract_claims(nlp, text) if c.cue == "argued"]
+    assert not bare.shown, "without a headline the descriptor stays unexplained"
