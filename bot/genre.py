@@ -11,7 +11,7 @@ import re
 from typing import Literal
 from urllib.parse import urlsplit
 
-Genre = Literal["opinion", "analysis", "review", "advice"]
+Genre = Literal["opinion", "analysis", "review", "advice", "letters"]
 
 _SEGMENTS: dict[str, Genre] = {
     "opinion": "opinion",
@@ -29,10 +29,15 @@ _SEGMENTS: dict[str, Genre] = {
     "review": "review",
     "reviews": "review",
     "advice": "advice",
+    "letters": "letters",
+    "letters to the editor": "letters",
 }
 _SLUG_REVIEW = re.compile(r"(?:^|-)review(?:-|$|\.)")
+_SLUG_LETTERS = re.compile(r"^letters(?:-|$)")
 _BYLINE = re.compile(r"^\s*(analysis|opinion|review|commentary)\s+by\b", re.IGNORECASE)
-_TITLE = re.compile(r"^\s*(opinion|analysis|review|commentary|dear abby|ask amy)\s*[:|—-]|\breview\s*$", re.I)
+_TITLE = re.compile(
+    r"^\s*(opinion|analysis|review|commentary|dear abby|ask amy|letters)\s*[:|—-]|\breview\s*$", re.I
+)
 _BY_WORD: dict[str, Genre] = {
     "opinion": "opinion",
     "commentary": "opinion",
@@ -40,6 +45,7 @@ _BY_WORD: dict[str, Genre] = {
     "review": "review",
     "dear abby": "advice",
     "ask amy": "advice",
+    "letters": "letters",
 }
 
 
@@ -55,6 +61,8 @@ def genre_of(
                 return _SEGMENTS[seg]
         if segments and _SLUG_REVIEW.search(segments[-1]):
             return "review"
+        if segments and _SLUG_LETTERS.match(segments[-1]):
+            return "letters"
     for section in sections:
         low = section.strip().lower()
         if low in _SEGMENTS:

@@ -35,10 +35,12 @@ def thesis_claims(
     text: str, genre: str | None, author: str | None, taken: Sequence[tuple[int, int]] = ()
 ) -> list[Claim]:
     """The writer's thesis claims for an argued piece; ``taken`` are spans other claims already hold."""
-    if not author or genre not in {"opinion", "analysis", "review", "advice"}:
+    if genre == "letters":
+        spans = [(s, e, CLOSING_SALIENCE, signer) for s, e, signer in _letters(text)]
+    elif not author or genre not in {"opinion", "analysis", "review", "advice"}:
         return []
-    if genre == "advice":
-        spans = [(s, e, LEAD_SALIENCE) for s, e in _answers(text)]
+    elif genre == "advice":
+        spans = [(s, e, LEAD_SALIENCE, author) for s, e in _answers(text)]
     else:
         paragraphs = [
             p
@@ -56,9 +58,9 @@ def thesis_claims(
         for para, salience in picks:
             span = _first_sentence(text, para.start(), para.end())
             if span is not None:
-                spans.append((*span, salience))
+                spans.append((*span, salience, author))
     out = []
-    for s, e, salience in spans:
+    for s, e, salience, writer in spans:
         words = text[s:e]
         if _QUOTES.search(words) or words.rstrip().endswith("?"):
             continue
@@ -69,7 +71,7 @@ def thesis_claims(
                 content=words,
                 content_span=(s, e),
                 kind="thesis",
-                source=author,
+                source=writer,
                 source_kind="person",
                 sentence_span=(s, e),
                 salience=salience,
@@ -103,6 +105,33 @@ def _answers(text: str) -> list[tuple[int, int]]:
         if sig:
             signers.append(sig.group(1).strip())
     return out
+
+
+def _letters(text: str) -> list[tuple[int, int, str]]:
+    """Letters to the editor: each is signed by a name line and a place line ("Ninfa Wood" / "Walnut
+    Creek") after its paragraphs; its point is the last paragraph's opening."""
+    lines = list(_PARAGRAPH.finditer(text))
+    out = []
+    body: list[re.Match[str]] = []
+    for i, line in enumerate(lines):
+        words = line.group().split()
+        place = lines[i + 1].group().split() if i + 1 < len(lines) else []
+        signed = 2 <= len(words) <= 4 and 1 <= len(place) <= 3 and _names(words) and _names(place)
+        if signed and body:
+            last = body[-1]
+            span = _first_sentences(text, last.start(), last.end())
+            if span is not None:
+                out.append((*span, line.group().strip()))
+            body = []
+        elif _ENDS.search(line.group()) and len(_WORD.findall(line.group())) >= MIN_WORDS:
+            body.append(line)
+    return out
+
+
+def _names(words: list[str]) -> bool:
+    return all(
+        w[:1].isupper() and w.rstrip(".").replace("-", "").replace("'", "").isalpha() for w in words
+    ) and not (_ENDS.search(words[-1]))
 
 
 def _first_sentences(text: str, start: int, end: int) -> tuple[int, int] | None:

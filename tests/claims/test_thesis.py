@@ -76,3 +76,25 @@ def test_a_byline_names_a_person_or_no_one() -> None:
     assert byline_author("Abigail Van Buren") == "Abigail Van Buren"
     for not_a_person in ("Letters", "Reuters", "Our Foreign Staff", None, ""):
         assert byline_author(not_a_person) is None
+
+
+def test_a_letter_to_the_editor_is_its_signers_claim() -> None:
+    text = (
+        "Submit your letter to the editor via this form.\n\n"
+        "Alameda County DA\n\nis coddling criminals\n\n"
+        "It should not surprise anyone that the district attorney dropped special circumstances.\n\n"
+        "The voters of Alameda County are being introduced to a new form of criminal justice that will not "
+        "keep them safe.\n\n"
+        "Ninfa Wood\n\nWalnut Creek\n\n"
+        "Agencies must make\n\nbetter use of tax dollars\n\n"
+        "The real problem is not a lack of funding but how all of these agencies use the money they have.\n\n"
+        "Herman Betchart\n\nFremont"
+    )
+    letters = thesis_claims(text, "letters", None)
+    assert [(c.source, c.content[:30]) for c in letters] == [
+        ("Ninfa Wood", "The voters of Alameda County a"),
+        ("Herman Betchart", "The real problem is not a lack"),
+    ]
+    assert genre_of("https://www.mercurynews.com/2023/01/16/letters-1119", "Letters: Coddling", None) == (
+        "letters"
+    )
