@@ -1,11 +1,12 @@
-"""A column's, review's or advice column's own claim, shown under its byline.
+"""A column's, review's, advice column's or letter's own claim, shown under its writer's name.
 
 Such a piece argues in its writer's voice: no reporting verb marks the thesis, so the dependency rules
 find only the people it quotes. The page's genre (opinion, analysis, review, advice) and byline come from
 the article's metadata; the thesis sits where these genres put it:
 - opinion, review: the lead's first sentence (the column's claim, the review's summary) and the closing
   paragraph's (the verdict); analysis pieces open with the news they analyse, so only the closing;
-- advice: the columnist's answer to each letter, which opens "DEAR <the letter's signature>:".
+- advice: the columnist's answer to each letter, which opens "DEAR <the letter's signature>:";
+- letters to the editor (no byline needed): each letter's closing paragraph, under the signer's name.
 A sentence holding a quotation or another claim is someone else's words, never the writer's thesis.
 """
 
@@ -22,8 +23,8 @@ LEAD_SALIENCE = 0.9
 CLOSING_SALIENCE = 0.85
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE = re.compile(r".+?[.!?](?=\s+[\"“‘A-Z(]|\s*$)", re.DOTALL)
-# "TOM ELLIOTT IT'S nice to ...": another columnist's teaser closing the page, not this writer's words
 _ENDS = re.compile(r"[.!?\"'”’]\)?\s*$")
+# "TOM ELLIOTT IT'S nice to ...": another columnist's teaser closing the page, not this writer's words
 _OTHER_BYLINE = re.compile(r"^[A-Z][A-Z'’.-]+ [A-Z][A-Z'’.-]+ ")
 _QUOTES = re.compile('["“”«»]')
 _WORD = re.compile(r"\w+")
@@ -42,23 +43,7 @@ def thesis_claims(
     elif genre == "advice":
         spans = [(s, e, LEAD_SALIENCE, author) for s, e in _answers(text)]
     else:
-        paragraphs = [
-            p
-            for p in _PARAGRAPH.finditer(text)
-            if len(_WORD.findall(p.group())) >= MIN_WORDS
-            and _ENDS.search(p.group())  # a heading or a teaser ends no sentence
-            and not _OTHER_BYLINE.match(p.group())
-        ]
-        picks = []
-        if paragraphs and genre != "analysis":
-            picks.append((paragraphs[0], LEAD_SALIENCE))
-        if len(paragraphs) > 1:
-            picks.append((paragraphs[-1], CLOSING_SALIENCE))
-        spans = []
-        for para, salience in picks:
-            span = _first_sentence(text, para.start(), para.end())
-            if span is not None:
-                spans.append((*span, salience, author))
+        spans = [(s, e, salience, author) for s, e, salience in _lead_and_close(text, genre)]
     out = []
     for s, e, salience, writer in spans:
         words = text[s:e]
@@ -77,6 +62,28 @@ def thesis_claims(
                 salience=salience,
             )
         )
+    return out
+
+
+def _lead_and_close(text: str, genre: str) -> list[tuple[int, int, float]]:
+    """The first sentences of the lead (not for an analysis) and of the closing paragraph."""
+    paragraphs = [
+        p
+        for p in _PARAGRAPH.finditer(text)
+        if len(_WORD.findall(p.group())) >= MIN_WORDS
+        and _ENDS.search(p.group())  # a heading or a teaser ends no sentence
+        and not _OTHER_BYLINE.match(p.group())
+    ]
+    picks = []
+    if paragraphs and genre != "analysis":
+        picks.append((paragraphs[0], LEAD_SALIENCE))
+    if len(paragraphs) > 1:
+        picks.append((paragraphs[-1], CLOSING_SALIENCE))
+    out = []
+    for para, salience in picks:
+        span = _first_sentence(text, para.start(), para.end())
+        if span is not None:
+            out.append((*span, salience))
     return out
 
 
