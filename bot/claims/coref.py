@@ -191,8 +191,8 @@ class Resolver:
                 return r.kind == "person" and r.gender in {None, gender} and not r.plural
         elif gender == "plural":
 
-            def fits(r: Referent) -> bool:
-                return r.plural or r.kind == "organization"
+            def fits(r: Referent) -> bool:  # "they" is people or a body, not a place ("California")
+                return r.plural or (r.kind == "organization" and r.label not in {"GPE", "LOC"})
         elif gender == "neuter":
 
             def fits(r: Referent) -> bool:

@@ -209,3 +209,12 @@ def test_an_unexplained_descriptor_is_the_headlines_person(nlp: Language) -> Non
     assert (c.source, c.role, c.shown) == ("Michael R. Bloomberg", "former mayor", True)
     (bare,) = [c for c in extract_claims(nlp, text) if c.cue == "argued"]
     assert not bare.shown, "without a headline the descriptor stays unexplained"
+
+
+def test_they_is_never_a_place(nlp: Language) -> None:
+    text = (
+        "California ordered rolling blackouts for the first time in nearly two decades on Friday.\n\n"
+        "They said the utilities had plenty of power available and that the blackouts were not necessary."
+    )
+    (said,) = [c for c in extract_claims(nlp, text) if c.cue == "said"]
+    assert said.source != "California" and not said.shown
