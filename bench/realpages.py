@@ -14,7 +14,8 @@ Judgments (bench/realpages/judgments*.jsonl) are the only thing kept: one line p
 page, content offsets, source, role and cue, with a label of ../shared/eval/judge-rubric.md; and one line
 per page with the offsets of the page's key claim (any of them carries the point). A claim that has not
 been judged yet is counted as such and, with ``--pending``, written to ``--out``/pending/ for a judge.
-MISSED is computed: no shown claim other than JUNK overlaps a key span.
+MISSED is computed: no shown claim other than JUNK overlaps a key span; a page whose judge found no
+attributed claim at all (an empty key) has nothing to miss.
 
 The table is that of the issue: shown claims, the share of each label, and the pages whose key claim was
 missed; judge A's labels count, judge B's (a second judge on a quarter of the pages) give the agreement.
@@ -210,7 +211,8 @@ def table(
         if page.id in keys:
             judged_pages += 1
             spans = key_spans(res["text"], keys[page.id])
-            hit = any(
+            # a page with no attributed claim at all (a deals list) has no key claim to miss (the rubric)
+            hit = not spans or any(
                 label not in (None, "JUNK")
                 and any(c["content"][0] < e and s < c["content"][1] for s, e in spans)
                 for c, label in zip(res["shown"], page_labels, strict=True)

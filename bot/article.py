@@ -21,6 +21,7 @@ from trafilatura.utils import detect_encoding
 
 from bot.fetch import TEXT_TYPES, FetchedPage, looks_binary, normalize_url
 from bot.genre import Genre, byline_author, genre_of
+from bot.link_cards import drop_link_cards
 
 __all__ = [
     "MAX_ARTICLE_WORDS",
@@ -228,6 +229,7 @@ def _extract(html: str | bytes, url: str | None) -> ArticleText:
         raise ArticleError("no article text found", url)
     _check_markup(tree, url)
     head = _head_metadata(tree, url)
+    drop_link_cards(tree)
     try:
         document = trafilatura.bare_extraction(
             tree,

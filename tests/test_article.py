@@ -318,3 +318,35 @@ def test_xhtml_page_with_an_xml_declaration() -> None:
     article = article_from_page(page)
     assert article.title == SEED_TITLE
     assert article.text.split("\n\n") == SEED_PARAGRAPHS
+
+
+def test_a_link_card_nested_in_a_sentence_is_not_read_as_part_of_it() -> None:
+    card = (
+        '<span class="preview"><img src="/p.jpg" alt=""><a href="/people/ana-duarte">Ana Duarte</a>'
+        '<a href="/s/1">Council approves new budget after a long night of talks</a> '
+        '<a href="/s/2">Duarte asks court to hear the harbour case again</a> '
+        '<a href="/people/ana-duarte">MORE</a></span>'
+    )
+    filler = " ".join(["The harbour plan has been debated for years in the town."] * 12)
+    html = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        "<p>A fisherman was fined for blocking the harbour, Mayor "
+        f'<a href="/people/ana-duarte">Ana Duarte</a>{card}'
+        " (Independent), the town council announced Monday.</p>"
+        f"<p>{filler}</p></article></body></html>"
+    )
+    text = extract_article(html, url="http://127.0.0.1:8000/harbour.html").text
+    assert "Mayor Ana Duarte (Independent), the town council announced Monday." in text
+    assert "Council approves" not in text and "MORE" not in text
+
+
+def test_a_sentence_of_linked_names_is_kept() -> None:
+    filler = " ".join(["The harbour plan has been debated for years in the town."] * 12)
+    html = (
+        "<html><body><article><h1>Harbour plan</h1>"
+        '<p>The plan was signed by <span><a href="/a">Mayor Ana Duarte of the Harbour Party</a> and '
+        '<a href="/b">Councillor Tomas Reyes of the Coastal Union</a></span> on Friday.</p>'
+        f"<p>{filler}</p></article></body></html>"
+    )
+    text = extract_article(html, url="http://127.0.0.1:8000/harbour.html").text
+    assert "signed by Mayor Ana Duarte of the Harbour Party and Councillor Tomas Reyes" in text

@@ -97,6 +97,14 @@ class Resolver:
                 self._orgs.append(m.name)
         for pos, mention, subject in mentions:
             self.add(mention, pos, salient=subject)
+        # Groups of people ("some of the state's energy experts") are what a "they" in the next sentence
+        # most often means when no named body is nearer; they count only there (see _pronoun).
+        roles = self.lexicon.person_roles
+        for token in doc:
+            if token.tag_ == "NNS" and not token.ent_type_ and token.lemma_.lower() in roles:
+                group = analyse(token, self.lexicon)
+                if group.ref == "unnamed" and group.name and group.plural:
+                    self.add(group, token.idx, salient=False)
 
     def _full_form(self, mention: Mention, pos: int) -> tuple[str, SourceKind] | None:
         """The full name a short form stands for: a surname, perhaps with a title ("Verity", "Councillor
@@ -203,7 +211,15 @@ class Resolver:
         events = self._before(pos, window)
         found = next((e.referent for e in events if e.salient and fits(e.referent)), None)
         if found is None:
-            found = next((e.referent for e in events if fits(e.referent)), None)
+            previous = self.sentence_of(pos) - 1
+            found = next(
+                (
+                    e.referent
+                    for e in events
+                    if fits(e.referent) and (e.referent.kind != "unnamed" or e.sent == previous)
+                ),
+                None,
+            )
         if found is not None and gender in {"male", "female"} and found.gender is None:
             found.gender = gender
         return found

@@ -104,3 +104,19 @@ def test_told_addressee_that(nlp: Language) -> None:
     c = by_content(extract_claims(nlp, text), "dividend would be cut")
     assert (c.source, c.cue) == ("Ines Barrow", "told")
     assert c.content == "the dividend would be cut by half"
+
+
+def test_they_after_a_group_of_people_is_that_group(nlp: Language) -> None:
+    text = ("The outage left several of the county's flood analysts puzzled. "
+            "They said that the reservoirs held enough water for a month.")
+    c = by_content(extract_claims(nlp, text), "reservoirs held enough water")
+    assert c.source is not None and "flood analysts" in c.source
+    assert c.shown
+
+
+def test_they_does_not_reach_back_past_the_previous_sentence_for_a_group(nlp: Language) -> None:
+    text = ("The outage left several of the county's flood analysts puzzled. "
+            "The reservoir sits above the valley. "
+            "They said that the pumps had failed twice.")
+    c = by_content(extract_claims(nlp, text), "pumps had failed")
+    assert c.source is None or "analysts" not in c.source
