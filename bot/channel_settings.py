@@ -58,7 +58,7 @@ def change_settings(
     if what == "watch":
         return _watch(services, team=team, channel=channel, user=user, args=args)
     enabled, hour, minute = parse_digest_args(args)
-    with services.transaction() as session:
+    with services.reading() as session:
         current = repository.channel_settings(session, team, channel)
         if enabled is None:
             if current is None or not current.digest_enabled:

@@ -199,7 +199,7 @@ def ingest(
 ) -> None:
     """Extract and store claims; an article already stored is not stored again."""
     from bot import inputs as inputs_mod
-    from bot.pipeline import ingest_article, ingest_url
+    from bot.pipeline import card_for, ingest
     from bot.render import card_text
     from storage import repository
 
@@ -215,10 +215,10 @@ def ingest(
                 if spec == "-":
                     raise inputs_mod.InputError("ingest reads URLs and files; use `extract -` for stdin")
                 if inputs_mod.is_url(spec):
-                    result, url = ingest_url(services, spec), spec
+                    result, url = ingest(services, spec), spec
                 else:
                     loaded = inputs_mod.load(spec, settings)
-                    result, url = ingest_article(services, loaded.article, loaded.url), loaded.url
+                    result, url = ingest(services, loaded.url, loaded.article), loaded.url
                 with services.transaction() as session:
                     share, _ = repository.record_share(
                         session, team=settings.cli_team, channel=channel, message_ts="cli", url=url
@@ -228,7 +228,8 @@ def ingest(
                     )
                 status = "stored" if result.created else "already stored"
                 progress.console.print(f"[green]{status}[/green]: {spec}", highlight=False)
-                typer.echo(card_text(result.card, settings.summary_max_claims) + "\n")
+                card = card_for(services, result.article_id)
+                typer.echo(card_text(card, settings.summary_max_claims) + "\n")
             except USER_ERRORS as exc:
                 failed += 1
                 logger.warning("ingest failed for %s: %s", spec, reason_of(exc))
@@ -257,7 +258,7 @@ def search(
 
     services = _services(ctx)
     try:
-        with services.transaction() as session:
+        with services.reading() as session:
             hits = run_search(session, query, team=team, limit=limit)
     except QueryError as exc:
         raise fail(f"bad query: {exc}") from None
@@ -311,7 +312,7 @@ def digest(
     window = parse_window(since)
     services = _services(ctx)
     now = datetime.now(UTC)
-    with services.transaction() as session:
+    with services.reading() as session:
         view = digest_view(
             session,
             team=team,
@@ -400,7 +401,18 @@ def serve(
     _check_database(ctx)
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
     bind = f"0.0.0.0:{port or settings.port}"
-    args = [gunicorn, "--bind", bind, "--workers", str(workers), "--threads", "4", "bot.web:wsgi_app()"]
+    args = [
+        gunicorn,
+        "--config",
+        "python:bot.gunicorn_conf",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "bot.web:wsgi_app()",
+    ]
     os.execv(gunicorn, args)
 
 

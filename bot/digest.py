@@ -94,7 +94,7 @@ def digest_view(
 
 def run_due_digests(services: Services, post: Poster, now: datetime) -> list[DueDigest]:
     """Post every digest due at ``now``; returns the ones this call posted."""
-    with services.transaction() as session:
+    with services.reading() as session:
         due = [d for s in repository.digest_subscriptions(session) if (d := due_digest(s, now))]
     posted = []
     for item in due:

@@ -18,7 +18,7 @@ def describe_digest(enabled: bool, hour: int, minute: int, timezone: str) -> str
 
 def home_view(services: Services, team: str, limit: int = 8, failed_limit: int = 5) -> dict[str, Any]:
     """Private channels are left out: App Home is seen by everyone in the workspace."""
-    with services.transaction() as session:
+    with services.reading() as session:
         shared = repository.recent_articles(session, team, limit=limit, include_private=False)
         cards = [card_from_shared(item) for item in shared]
         failed = [

@@ -60,6 +60,6 @@ def accept(services: Services, queue: JobQueue, message: SharedMessage) -> list[
 
 def channel_watched(services: Services, team: str, channel: str) -> bool:
     """Channels summarise links automatically unless someone turned it off with `/claims watch off`."""
-    with services.transaction() as session:
+    with services.reading() as session:
         setting = repository.channel_settings(session, team, channel)
         return setting is None or setting.watch_links

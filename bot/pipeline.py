@@ -17,7 +17,7 @@ from bot.claims import Claim, extract_claims
 from bot.config import Settings
 from bot.fetch import FetchError, fetch, normalize_url
 from bot.render import ArticleCard, ClaimLine
-from bot.services import Services
+from bot.services import Services, with_db_retry
 from storage import models, repository
 from storage.records import NewArticle, NewClaim, NewSource
 
@@ -45,7 +45,6 @@ def reason_of(exc: Exception) -> str:
 @dataclass(frozen=True, slots=True)
 class Ingested:
     article_id: int
-    card: ArticleCard
     created: bool
 
 
@@ -196,35 +195,47 @@ def claim_line(claim: models.Claim) -> ClaimLine:
     )
 
 
-def store(
-    services: Services, session: Session, article: ArticleText, url: str
-) -> tuple[models.Article, bool]:
-    """Analyse and store, unless an article with the same canonical URL is already kept."""
-    canonical = article.canonical_url or normalize_url(url)
-    existing = repository.find_article(session, canonical)
-    if existing is not None:
-        return existing, False
-    claims = analyse(services.nlp, article)
-    new_article, records = to_records(article, claims, url)
-    return repository.store_article(session, new_article, records)
-
-
 def stored_article_for(session: Session, url: str) -> models.Article | None:
     """An article already read from this link, so a re-shared link costs no fetch and no NLP."""
     return repository.find_article(session, normalize_url(url)) or repository.find_article(session, url)
 
 
-def ingest_url(services: Services, url: str) -> Ingested:
-    """Fetch, analyse and store one link in one transaction; errors leave the database as it was."""
-    with services.transaction() as session:
-        known = stored_article_for(session, url)
+def known_article(services: Services, url: str) -> int | None:
+    with services.reading() as session:
+        article = stored_article_for(session, url)
+        return article.id if article is not None else None
+
+
+def ingest(
+    services: Services, url: str, article: ArticleText | None = None, *, attempts: int = 3
+) -> Ingested:
+    """A link (or an article already read from a file) to stored claims; returns the article's id.
+
+    The page is read and analysed with no transaction open: a slow page or a long analysis holds no lock
+    and no connection. Only the store at the end is a transaction, short, and the only thing retried when
+    the database drops the connection or reports a deadlock. Errors leave the database as it was.
+    """
+    known = with_db_retry(lambda: known_article(services, url), attempts)
+    if known is not None:
+        return Ingested(known, created=False)
+    if article is None:
+        article = read_url(url, services.settings)
+    canonical = article.canonical_url or normalize_url(url)
+    if canonical != url:  # the page names its canonical URL: shared before under another link?
+        known = with_db_retry(lambda: known_article(services, canonical), attempts)
         if known is not None:
-            return Ingested(known.id, card_from_stored(session, known), created=False)
-    article = read_url(url, services.settings)
-    return ingest_article(services, article, url)
+            return Ingested(known, created=False)
+    new_article, records = to_records(article, analyse(services.nlp, article), url)
+
+    def store() -> Ingested:
+        with services.transaction() as session:
+            row, created = repository.store_article(session, new_article, records)
+            return Ingested(row.id, created)
+
+    return with_db_retry(store, attempts)
 
 
-def ingest_article(services: Services, article: ArticleText, url: str) -> Ingested:
-    with services.transaction() as session:
-        row, created = store(services, session, article, url)
-        return Ingested(row.id, card_from_stored(session, row), created=created)
+def card_for(services: Services, article_id: int) -> ArticleCard:
+    """The card of a stored article, from its stored rows (what a thread, a digest or the CLI shows)."""
+    with services.reading() as session:
+        return card_from_stored(session, repository.get_article(session, article_id))

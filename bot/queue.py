@@ -94,7 +94,7 @@ def resume_pending(services: Services, queue: JobQueue, *, unclaimed_grace_secon
     That is unread shares whose worker died (its lease ran out) or never started, and owed replies
     whose backoff has run out. Live workers keep renewing their leases, so their shares are left alone.
     """
-    with services.transaction() as session:
+    with services.reading() as session:
         shares = repository.resumable_shares(session, unclaimed_grace_seconds=unclaimed_grace_seconds)
         groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
         for share in shares:

@@ -31,7 +31,7 @@ def search_page(
 ) -> SearchPage:
     """Fetch one result more than a page to know whether a Next button is due."""
     page = max(page, 0)
-    with services.transaction() as session:
+    with services.reading() as session:
         hits = search(
             session,
             query,

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
@@ -25,8 +27,44 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 
 @lru_cache(maxsize=2)
+def is_transient_db_error(exc: BaseException) -> bool:
+    """A dropped or refused connection, a deadlock or a serialization failure: the unit of work is worth
+    running again on a fresh connection. psycopg raises the last two as subclasses of OperationalError,
+    which SQLAlchemy wraps as such (a bad statement is a ProgrammingError or an IntegrityError there)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__.startswith("sqlite3"):  # sqlite3 says OperationalError for bad SQL too
+        return any(word in str(exc.orig).lower() for word in ("locked", "busy", "disk i/o"))
+    return True
+
+
+def with_db_retry(work: Callable[[], T], attempts: int) -> T:
+    """Run a unit of work (its own transaction), again on a fresh connection if it failed transiently.
+
+    The failed transaction was rolled back with its connection, so running it again is safe; the work
+    must hold nothing slow (no page fetch, no analysis), so that a retry costs milliseconds.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if not is_transient_db_error(exc) or attempt == attempts:
+                raise
+            logger.warning(
+                "database unit of work failed (%s); retrying, attempt %d", type(exc.orig).__name__, attempt
+            )
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
 def shared_pipeline(model_name: str) -> Language:
     """Load a spaCy pipeline once per process, whoever asks (CLI commands, workers, tests)."""
     from bot.claims import load_pipeline
@@ -66,6 +104,20 @@ class Services:
         """One unit of work: committed on success, rolled back on any error."""
         with self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit that only reads (search, App Home, a stored-article lookup).
+
+        On SQLite it begins DEFERRED: it takes no write lock, so it never queues behind a writer (WAL lets
+        it read the last committed state) and never makes a writer wait. PostgreSQL needs nothing.
+        """
+        with self.sessions() as session:
+            session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def close(self) -> None:
         self.engine.dispose()

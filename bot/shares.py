@@ -26,36 +26,24 @@ import datetime as dt
 import logging
 import os
 import socket
-import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.exc import DBAPIError
 
 from bot import slack_limits
 from bot.config import Settings
 from bot.periodic import Periodic
-from bot.pipeline import (
-    USER_ERRORS,
-    card_from_stored,
-    ingest_article,
-    read_url,
-    reason_of,
-    stored_article_for,
-)
+from bot.pipeline import USER_ERRORS, card_from_stored, ingest, reason_of
 from bot.render import ArticleCard, Failure, card_text, summary_blocks, summary_fallback
-from bot.services import Services
+from bot.services import Services, is_transient_db_error, with_db_retry
 from bot.slack_ops import NoInstallation, SlackClients, add_reaction, permalink, post_message, remove_reaction
 from storage import repository
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 INTERNAL_ERROR_PREFIX = "internal error: "
 # Slack's answers that mean "not now" rather than "never" (besides HTTP 429 and 5xx).
@@ -90,31 +78,6 @@ def policy_for(settings: Settings) -> JobPolicy:
         max_reply_attempts=settings.share_max_reply_attempts,
         db_attempts=settings.share_db_attempts,
     )
-
-
-def is_transient_db_error(exc: BaseException) -> bool:
-    """A dropped or refused connection (worth a retry on a fresh one), not a bad statement."""
-    return isinstance(exc, DBAPIError) and (
-        exc.connection_invalidated or type(exc.orig).__name__ in {"OperationalError", "InterfaceError"}
-    )
-
-
-def with_db_retry(services: Services, work: Callable[[], T], attempts: int) -> T:
-    """Run a unit of work (its own transaction), again on a fresh connection if the connection died.
-
-    The failed transaction was rolled back with its connection, so running it again is safe.
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            return work()
-        except DBAPIError as exc:
-            if not is_transient_db_error(exc) or attempt == attempts:
-                raise
-            logger.warning(
-                "database connection lost (%s); retrying, attempt %d", type(exc.orig).__name__, attempt
-            )
-            time.sleep(0.1 * attempt)
-    raise AssertionError("unreachable")
 
 
 def new_owner() -> str:
@@ -158,17 +121,16 @@ class ShareOutcome:
     failure: Failure | None
 
 
-def summarise_share(
-    services: Services, share_id: int, url: str, policy: JobPolicy | None = None
-) -> ShareOutcome:
+def summarise_share(services: Services, share_id: int, url: str, policy: JobPolicy | None = None) -> None:
     """Ingest one link, mark its Share read and its reply owed; a failure is kept with the user's reason.
 
-    A lost database connection is not the link's fault: it propagates (after retries) and leaves the
-    share unread, to be retried, instead of telling the user "something went wrong".
+    The reply is built later, from the stored rows (`reply_outcomes`). A database that stays away is not
+    the link's fault: the error propagates (after retries) and leaves the share unread, to be retried,
+    instead of telling the user "something went wrong".
     """
     policy = policy or policy_for(services.settings)
     try:
-        card, article_id = _ingest(services, url, policy)
+        article_id = ingest(services, url, attempts=policy.db_attempts).article_id
     except Exception as exc:
         if is_transient_db_error(exc):
             raise
@@ -185,8 +147,8 @@ def summarise_share(
                 repository.fail_share(session, share, stored)
                 repository.await_reply(session, share)
 
-        with_db_retry(services, mark_failed, policy.db_attempts)
-        return ShareOutcome(share_id, None, Failure(url, reason))
+        with_db_retry(mark_failed, policy.db_attempts)
+        return
 
     def mark_done() -> None:
         with services.transaction() as session:
@@ -194,24 +156,7 @@ def summarise_share(
             repository.complete_share(session, share, repository.get_article(session, article_id))
             repository.await_reply(session, share)
 
-    with_db_retry(services, mark_done, policy.db_attempts)
-    return ShareOutcome(share_id, card, None)
-
-
-def _ingest(services: Services, url: str, policy: JobPolicy) -> tuple[ArticleCard, int]:
-    """bot.pipeline.ingest_url, with the page read once and only the database work retried."""
-
-    def known() -> tuple[ArticleCard, int] | None:
-        with services.transaction() as session:
-            article = stored_article_for(session, url)
-            return (card_from_stored(session, article), article.id) if article is not None else None
-
-    found = with_db_retry(services, known, policy.db_attempts)
-    if found is not None:
-        return found
-    article = read_url(url, services.settings)
-    ingested = with_db_retry(services, lambda: ingest_article(services, article, url), policy.db_attempts)
-    return ingested.card, ingested.article_id
+    with_db_retry(mark_done, policy.db_attempts)
 
 
 def shown_reason(error: str | None) -> str:
@@ -223,7 +168,7 @@ def shown_reason(error: str | None) -> str:
 
 def reply_outcomes(services: Services, share_ids: Sequence[int]) -> list[ShareOutcome]:
     """The reply's content from what is stored, so a retried reply shows what the first attempt would."""
-    with services.transaction() as session:
+    with services.reading() as session:
         outcomes = []
         for share in repository.get_shares(session, share_ids):
             if share.article_id is not None and share.status == "done":
@@ -287,8 +232,9 @@ def process_shares(
                 return None
             reply_ts = _post_reply(services, client, ids, channel, thread_ts or message_ts)
         except Exception as exc:
-            if is_transient_db_error(exc):
-                raise  # the database is away: the shares stay as they were, the sweep retries them
+            if is_transient_db_error(exc):  # the database is away: the sweep retries the shares
+                _release(services, ids, owner)
+                raise
             _reply_failed(services, ids, owner, exc, policy)
             return None
         finally:
@@ -300,15 +246,24 @@ def process_shares(
                 repository.reply_posted(session, ids, reply_ts=reply_ts, permalink=None)
 
         # Recorded before anything else can fail: a reply Slack has must not be posted again.
-        with_db_retry(services, posted, policy.db_attempts + 2)
+        with_db_retry(posted, policy.db_attempts + 2)
     _record_permalink(services, client, ids, channel, reply_ts)
     return reply_ts
+
+
+def _release(services: Services, share_ids: Sequence[int], owner: str) -> None:
+    """Best effort: free the shares at once, so the next sweep takes them rather than one lease later."""
+    try:
+        with services.transaction() as session:
+            repository.release_shares(session, share_ids, owner=owner)
+    except Exception:
+        logger.warning("could not release shares %s; their lease will run out", share_ids, exc_info=True)
 
 
 def _post_reply(
     services: Services, client: WebClient, share_ids: Sequence[int], channel: str, thread_ts: str
 ) -> str:
-    outcomes = reply_outcomes(services, share_ids)
+    outcomes = with_db_retry(lambda: reply_outcomes(services, share_ids), services.settings.share_db_attempts)
     cards = [o.card for o in outcomes if o.card is not None]
     failures = [o.failure for o in outcomes if o.failure is not None]
     settings = services.settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,9 @@ def check(url: str) -> None:
         command.check(alembic_config(conn))
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest migration (read from the scripts once per process: they don't change while it runs)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "storage/migrations has no revisions"
     return head

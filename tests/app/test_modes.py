@@ -79,6 +79,8 @@ def test_serve_runs_gunicorn_checks_signatures_and_answers_a_link(
                 assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
+        health = httpx.get(url.replace("/slack/events", "/healthz"), timeout=5)
+        assert (health.status_code, health.json()) == (200, {"ok": True})
         with SlackSender(url, SIGNING_SECRET) as sender:
             assert "c-42" in sender.url_verification("c-42").text
         with SlackSender(url, "not-the-secret") as forger:

@@ -1,0 +1,24 @@
+"""gunicorn settings for `claimbot serve`: load once in the master, build each worker before it serves.
+
+``preload_app``: the master imports the app and loads the spaCy pipeline before it opens its socket, so
+nothing listens before it can answer, and the workers share the pipeline's memory (copy-on-write).
+``post_worker_init``: each worker builds its own runtime (database pool, Bolt app, job threads) before
+it accepts its first request; ``worker_exit`` closes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+preload_app = True
+worker_class = "gthread"
+
+
+def post_worker_init(worker: Any) -> None:
+    worker.wsgi.start()
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "close"):
+        app.close()
