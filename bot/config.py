@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     deny_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
     port: int = Field(3000, validation_alias=AliasChoices("PORT", "CLAIMBOT_PORT"))
 
+    # The app's own log lines, on stderr in every run mode: CLAIMBOT_LOG_LEVEL, CLAIMBOT_LOG_FORMAT=json
+    log_level: str = "INFO"
+    log_format: str = "text"
+
     # Work queue: in-process pool by default, Celery when a broker URL is set
     broker_url: str | None = None
     workers: int = 2

@@ -3,7 +3,8 @@
 ``preload_app``: the master imports the app and loads the spaCy pipeline before it opens its socket, so
 nothing listens before it can answer, and the workers share the pipeline's memory (copy-on-write).
 ``post_worker_init``: each worker builds its own runtime (database pool, Bolt app, job threads) before
-it accepts its first request; ``worker_exit`` closes it.
+it accepts its first request, with the app's log lines on stderr (bot/logs.py); ``worker_exit`` closes
+it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ worker_class = "gthread"
 
 
 def post_worker_init(worker: Any) -> None:
+    from bot import logs
+
+    settings = worker.wsgi.settings
+    logs.configure(settings.log_level, settings.log_format)
     worker.wsgi.start()
 
 

@@ -146,6 +146,10 @@ def store_article(session: Session, article: NewArticle, claims: Sequence[NewCla
             word_count=len(article.text.split()),
         )
 
+    existing = find()
+    if existing is not None:
+        return existing, False
+    _lock_index(session)  # before any row lock: see _lock_index
     row, created = _insert_or_get(session, make, find)
     if not created:
         return row, False
@@ -244,6 +248,17 @@ def article_claims(session: Session, article_id: int, *, include_hidden: bool = 
 # --- the search index ----------------------------------------------------------------------------------
 
 
+def _lock_index(session: Session) -> None:
+    """Serialise search-index writers (PostgreSQL; SQLite writers are serialised already).
+
+    Taken first in a transaction that will index, before it locks any row: a writer that locked a source
+    row (``_resolve_sources``) and then waited for this lock, while the holder's index insert waited for
+    that row's foreign-key check, was a deadlock, one a second, under a burst of shares.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(SEARCH_INDEX_LOCK)))
+
+
 def _index(session: Session, article_id: int, share: Share | None, shared_at: dt.datetime) -> None:
     """Add one search entry per claim of the article for this share, keeping id order == share-time order.
 
@@ -251,8 +266,7 @@ def _index(session: Session, article_id: int, share: Share | None, shared_at: dt
     completed after a newer one (the pipeline runs in parallel) would break that, so entries with a later
     share time are moved behind the new ones (re-inserted with fresh ids; triggers move their text).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(SEARCH_INDEX_LOCK)))
+    _lock_index(session)
     later = list(
         session.scalars(
             sa.select(SearchEntry.id).where(SearchEntry.shared_at > shared_at).order_by(SearchEntry.id)
@@ -363,6 +377,7 @@ def complete_share(session: Session, share: Share, article: Article, reply_ts: s
     if share.status == "done" and share.article_id == article.id:
         session.flush()
         return
+    _lock_index(session)  # before the share's row lock: see _lock_index
     share.article_id = article.id
     share.status = "done"
     share.error = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -106,3 +107,33 @@ def test_same_source_from_different_articles_at_once(factory: sessionmaker[Sessi
     race(factory, work)
     assert count(factory, Article) == WORKERS
     assert count(factory, Source) == 1
+
+
+def test_storing_and_indexing_articles_of_one_source_at_once_never_deadlocks(
+    factory: sessionmaker[Session],
+) -> None:
+    """A burst: some workers store new articles naming a known source (locking its row) while others
+    index a shared article's claims by that source (its foreign key): no deadlock, on any backend."""
+    with factory.begin() as session:
+        known, _ = repo.store_article(session, new_article(), [claim("first", KONASHENKOV)])
+        known_id = known.id
+    for round_ in range(8):
+        with factory.begin() as session:
+            share_ids = [
+                repo.record_share(
+                    session, team="T1", channel="C1", message_ts=f"{round_}.{i}", url="https://news.example/k"
+                )[0].id
+                for i in range(WORKERS // 2)
+            ]
+        turn = itertools.count()
+
+        def work(session: Session, turn: Iterator[int] = turn, share_ids: list[int] = share_ids) -> None:
+            mine = next(turn)
+            if mine % 2:
+                repo.store_article(session, new_article(), [claim(f"new {mine}", KONASHENKOV)])
+            else:
+                share = repo.get_share(session, share_ids[mine // 2])
+                repo.complete_share(session, share, repo.get_article(session, known_id))
+
+        race(factory, work)
+    assert count(factory, Article) == 1 + 8 * (WORKERS // 2)
