@@ -27,7 +27,7 @@ tends to get every event of the burst).
 Backends: ``sqlite`` (a fresh file in a temp dir), ``postgresql`` (a fresh database on
 postgresql://postgres@127.0.0.1:5432/, dropped afterwards) and ``scale`` (PostgreSQL, Redis broker on a
 free database of redis://127.0.0.1:6379/, flushed afterwards, ``claimbot serve`` plus
-``celery -A bot.celery_entry worker --concurrency N`` for each N of ``--celery-workers`` and ``beat``).
+``celery -A bot.entry.celery_entry worker --concurrency N`` for each N of ``--celery-workers`` and ``beat``).
 ``all`` runs the three. PostgreSQL and Redis must be running on 127.0.0.1.
 """
 
@@ -58,8 +58,8 @@ from realpages import Page, load_pages, read_page
 from rich.console import Console
 from rich.table import Table
 
-from bot.article import ArticleError, extract_article
-from bot.demo import BOT, CHANNEL, SECRET, TEAM, USER, serve_pages
+from bot.entry.demo import BOT, CHANNEL, SECRET, TEAM, USER, serve_pages
+from bot.reading.article import ArticleError, extract_article
 from bot.slack_standin import SlackSender, SlackStandin
 from storage import db
 
@@ -255,18 +255,19 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 def serve_command(port: int, workers: int) -> list[str]:
     script = BIN / "claimbot"
-    head = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+    head = [str(script)] if script.exists() else [sys.executable, "-m", "bot.entry.cli"]
     return [*head, "serve", "--port", str(port), "--workers", str(workers)]
 
 
 def celery_commands(concurrency: int, cwd: Path) -> tuple[list[str], list[str]]:
     celery = str(BIN / "celery")
     worker = [
-        celery, "-A", "bot.celery_entry", "worker", "--loglevel", "INFO", "--concurrency", str(concurrency),
+        celery, "-A", "bot.entry.celery_entry", "worker", "--loglevel", "INFO",
+        "--concurrency", str(concurrency),
         "-n", f"burst-{secrets.token_hex(3)}@%h",
     ]  # fmt: skip
     beat = [
-        celery, "-A", "bot.celery_entry", "beat", "--loglevel", "INFO",
+        celery, "-A", "bot.entry.celery_entry", "beat", "--loglevel", "INFO",
         "--schedule", str(cwd / "beat-schedule"), "--pidfile", str(cwd / "beat.pid"),
     ]  # fmt: skip
     return worker, beat

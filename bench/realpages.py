@@ -36,9 +36,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.article import ArticleError, extract_article  # noqa: E402
 from bot.claims import Claim, extract_claims, load_pipeline  # noqa: E402
-from bot.pipeline import thread_claims  # noqa: E402
+from bot.reading.article import ArticleError, extract_article  # noqa: E402
+from bot.views.cards import thread_claims  # noqa: E402
 
 HERE = Path(__file__).resolve().with_name("realpages")
 PAGES = HERE / "pages.json"

@@ -20,11 +20,11 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.config import Settings
-from bot.demo import BOT, CHANNEL, SAMPLES, SECRET, TEAM, USER, serve_pages
-from bot.runtime import build_runtime
+from bot.entry.demo import BOT, CHANNEL, SAMPLES, SECRET, TEAM, USER, serve_pages
+from bot.entry.runtime import build_runtime
+from bot.entry.web import serve_in_thread
 from bot.services import Services, shared_pipeline
 from bot.slack_standin import SlackSender, SlackStandin
-from bot.web import serve_in_thread
 from storage import db
 
 

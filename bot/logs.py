@@ -2,7 +2,7 @@
 
 ``text``: one readable line per record. ``json``: one JSON object per line (time, level, logger, message,
 process, thread, and the share, team, channel and event ids a record carries in ``extra``), for log
-collectors. Secrets are redacted before any handler sees a record (bot.redaction).
+collectors. Secrets are redacted before any handler sees a record (bot.slack.redaction).
 """
 
 from __future__ import annotations

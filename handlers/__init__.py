@@ -9,7 +9,7 @@ from handlers import actions, commands, events
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppDeps
+    from handlers.deps import AppDeps
 
 
 def register(app: App, deps: AppDeps) -> None:

@@ -1,4 +1,4 @@
-"""bot.article on the fixture pages: main text without furniture, metadata, and bad input."""
+"""bot.reading.article on the fixture pages: main text without furniture, metadata, and bad input."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ import json
 
 import pytest
 
-from bot.article import ArticleError, ArticleText, article_from_page, article_from_text, extract_article
 from bot.config import Settings
-from bot.fetch import FetchedPage, fetch
+from bot.reading.article import (
+    ArticleError,
+    ArticleText,
+    article_from_page,
+    article_from_text,
+    extract_article,
+)
+from bot.reading.fetch import FetchedPage, fetch
 from tests.plugins.web import FIXTURES, PageServer
 
 ARTICLES = ["seed-russian-losses", "council-flood-defences", "northvale-layoffs"]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from bot.claims.model import AttributionAct
-from bot.cli import app
+from bot.entry.cli import app
 from storage import db, models
 from tests.seed import SEED_EXPECTED, SEED_TXT
 
@@ -204,7 +204,7 @@ ACTS = set(get_args(AttributionAct))
 
 def test_extract_json_carries_shown_and_act(cli: Any) -> None:
     from bot.claims import Claim
-    from bot.cli import claim_json
+    from bot.entry.cli import claim_json
 
     result = cli("extract", str(SEED_TXT), "--json")
     assert result.exit_code == 0, result.stderr

@@ -1,4 +1,5 @@
-"""bot.fetch against a real local HTTP server: the address guard, limits, redirects, types and charsets."""
+"""bot.reading.fetch against a real local HTTP server: the address guard, limits, redirects, types and
+charsets."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from bot.fetch import (
+from bot.reading.charsets import decode, looks_binary
+from bot.reading.fetch import (
     BlockedAddress,
     BlockedPort,
     FetchError,
@@ -24,10 +26,8 @@ from bot.fetch import (
     UnsupportedContentType,
     UnsupportedScheme,
     address_problem,
-    decode_body,
     fetch,
     guarded_client,
-    looks_binary,
     normalize_url,
 )
 from tests.plugins.web import PageServer
@@ -368,10 +368,10 @@ def test_unresolvable_host(guarded_settings: Settings) -> None:
 def test_failures_are_logged_for_the_operator(
     page_server: PageServer, fetch_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.fetch")
+    caplog.set_level(logging.WARNING, logger="bot.reading.fetch")
     with pytest.raises(HttpStatus):
         fetch(page_server.url("/status/404"), fetch_settings)
-    [record] = [r for r in caplog.records if r.name == "bot.fetch"]
+    [record] = [r for r in caplog.records if r.name == "bot.reading.fetch"]
     assert "/status/404" in record.getMessage()
     assert "404" in record.getMessage()
 
@@ -396,17 +396,17 @@ def test_charset_from_meta() -> None:
     body = '<html><head><meta charset="windows-1251"></head><body><p>Мариуполь</p></body></html>'.encode(
         "cp1251"
     )
-    assert "Мариуполь" in decode_body(body)
+    assert "Мариуполь" in decode(body)
     http_equiv = b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-15"><p>\xa4</p>'
-    assert "€" in decode_body(http_equiv)
+    assert "€" in decode(http_equiv)
 
 
 def test_bom_wins_over_declarations() -> None:
-    assert decode_body("\ufeffcafé".encode(), "cp1252") == "café"
+    assert decode("\ufeffcafé".encode(), "cp1252") == "café"
 
 
 def test_unknown_charset_falls_back() -> None:
-    assert decode_body("café".encode(), "no-such-charset") == "café"
+    assert decode("café".encode(), "no-such-charset") == "café"
 
 
 def test_looks_binary() -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.app import BOT_SCOPES
+from bot.entry.app import BOT_SCOPES
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[1] / "manifest.yml").read_text())
 

@@ -9,7 +9,7 @@ from handlers.actions.paging import make_paging_handler
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppDeps
+    from handlers.deps import AppDeps
 
 
 def register(app: App, deps: AppDeps) -> None:

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, Respond
 
-from bot.render import search_blocks, search_text
-from bot.searching import search_page
+from bot.features.search import search_page
+from bot.views.render import search_blocks, search_text
 from storage.search import QueryError
 
 if TYPE_CHECKING:
-    from bot.app import AppDeps
+    from handlers.deps import AppDeps
 
 
 def make_paging_handler(deps: AppDeps) -> Callable[..., None]:

@@ -11,7 +11,7 @@ from handlers.commands.claims import make_claims_command
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppDeps
+    from handlers.deps import AppDeps
 
 
 def just_ack(ack: Ack) -> None:

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot import slack_limits
-from bot.channel_settings import ChannelCommandError, change_settings
-from bot.render import search_blocks, search_text
-from bot.searching import search_page
+from bot.features.channel_settings import ChannelCommandError, change_settings
+from bot.features.search import search_page
+from bot.views import slack_limits
+from bot.views.render import search_blocks, search_text
 from storage.search import QueryError
 
 if TYPE_CHECKING:
-    from bot.app import AppDeps
+    from handlers.deps import AppDeps
 
 logger = logging.getLogger(__name__)  # see handlers/events/guard.py for why not Bolt's listener logger
 

@@ -13,7 +13,7 @@ from handlers.events.messages import make_message_handler
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import AppDeps
+    from handlers.deps import AppDeps
 
 
 def register(app: App, deps: AppDeps) -> None:

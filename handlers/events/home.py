@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.home import home_view
+from bot.features.home import home_view
 from handlers.events.guard import text_field
 
 if TYPE_CHECKING:
-    from bot.app import AppDeps
+    from handlers.deps import AppDeps
 
 logger = logging.getLogger(__name__)  # see handlers/events/guard.py for why not Bolt's listener logger
 

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.intake import channel_watched
-from bot.links import article_links, new_links
+from bot.jobs.intake import channel_watched
+from bot.slack.links import article_links, new_links
 from handlers.events.guard import text_field
 from handlers.events.sharing import share_links
 
 if TYPE_CHECKING:
-    from bot.app import AppDeps
+    from handlers.deps import AppDeps
 
 logger = logging.getLogger(__name__)  # see handlers/events/guard.py for why not Bolt's listener logger
 

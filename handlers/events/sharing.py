@@ -1,4 +1,4 @@
-"""Hand a message's links to bot.intake: the one step messages and mentions share."""
+"""Hand a message's links to bot.jobs.intake: the one step messages and mentions share."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.intake import SharedMessage, accept
+from bot.jobs.intake import SharedMessage, accept
 from handlers.events.guard import text_field
 
 if TYPE_CHECKING:
-    from bot.app import AppDeps
+    from handlers.deps import AppDeps
 
 
 def share_links(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.digest import due_digest, scheduled_instant
+from bot.jobs.digest import due_digest, scheduled_instant
 from storage import models, repository
 from tests.app.test_claims_command import run_command, share_and_wait
 from tests.plugins.app import ACME, ALICE, BOB, DESK, NEWS, SlackHarness

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from bot.config import Settings
+from bot.entry.web import ClaimbotWSGI, database_problem
 from bot.services import Services
-from bot.web import ClaimbotWSGI, database_problem
 
 UNREACHABLE = "postgresql://postgres@127.0.0.1:1/claimbot"  # nothing listens on port 1
 

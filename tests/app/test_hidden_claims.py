@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.article import ArticleText
 from bot.claims import Claim
 from bot.pipeline import to_records
+from bot.reading.article import ArticleText
 from storage import repository
 from tests.app.test_claims_command import rendered, run_command, share_and_wait
 from tests.app.test_digests import PARIS, digest_posts, next_local

@@ -15,7 +15,7 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 
-from bot.queue import CeleryQueue
+from bot.jobs.queue import CeleryQueue
 from bot.slack_standin import SlackSender, SlackStandin
 from storage import db
 from tests.plugins.app import ACME, ALICE, NEWS, SIGNING_SECRET, WORKSPACES, SlackHarness
@@ -62,7 +62,7 @@ def test_serve_runs_gunicorn_checks_signatures_and_answers_a_link(
     }
     env.pop("SLACK_CLIENT_ID", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "bot.entry.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -105,9 +105,11 @@ def test_serve_and_run_refuse_missing_credentials(fresh_db_url: str) -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLAIMBOT_"))}
     base["DATABASE_URL"] = fresh_db_url
     serve = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"], env=base, capture_output=True, text=True
+        [sys.executable, "-m", "bot.entry.cli", "serve"], env=base, capture_output=True, text=True
     )
-    run = subprocess.run([sys.executable, "-m", "bot.cli", "run"], env=base, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.entry.cli", "run"], env=base, capture_output=True, text=True
+    )
     assert serve.returncode == 1 and "SLACK_SIGNING_SECRET" in serve.stderr
     assert run.returncode == 1 and "SLACK_APP_TOKEN" in run.stderr
     assert "Traceback" not in serve.stderr + run.stderr

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from sqlalchemy import func, select
 
-from bot.slack_ops import SlackClients
+from bot.slack.ops import SlackClients
 from storage import models
 from tests.app.test_claims_command import run_command, share_and_wait
 from tests.plugins.app import ACME, ALICE, BOB, DESK, NEWS, WORKSPACES, SlackHarness

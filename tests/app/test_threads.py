@@ -168,7 +168,7 @@ def test_dropped_connection_is_retried_and_reply_arrives_once(slack: SlackHarnes
 
 def test_pending_shares_are_resumed_after_a_restart(slack: SlackHarness, page_server) -> None:
     """A share recorded before a crash (pending, never processed) is summarised when the app starts."""
-    from bot.queue import resume_pending
+    from bot.jobs.queue import resume_pending
     from storage import repository
 
     event = slack.sender.message_event(ACME, NEWS, ALICE, page_server.url(SEED), ts=slack.next_ts())

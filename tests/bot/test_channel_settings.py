@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.channel_settings import ChannelCommandError, parse_digest_args, parse_time
+from bot.features.channel_settings import ChannelCommandError, parse_digest_args, parse_time
 
 
 @pytest.mark.parametrize(

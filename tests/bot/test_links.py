@@ -1,6 +1,6 @@
 """Which links of a Slack message are summarised."""
 
-from bot.links import article_links, host_matches, message_links, new_links
+from bot.slack.links import article_links, host_matches, message_links, new_links
 
 
 def test_slack_wrapped_links_are_read_once_each_from_text_and_blocks() -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.article import ArticleText
 from bot.claims import Claim
-from bot.pipeline import card_from_claims, card_from_stored, readable, thread_claims, to_records
+from bot.features.cards import card_from_stored
+from bot.pipeline import to_records
+from bot.reading.article import ArticleText
+from bot.views.cards import card_from_claims, readable, thread_claims
 from storage import repository as repo
 
 TEXT = (

@@ -1,6 +1,6 @@
 """Secrets are cut out of log text."""
 
-from bot.redaction import redact
+from bot.slack.redaction import redact
 
 
 def test_tokens_secret_fields_and_known_secrets_are_redacted() -> None:

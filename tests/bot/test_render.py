@@ -3,8 +3,8 @@
 import json
 from datetime import UTC, date, datetime
 
-from bot import slack_limits as limits
-from bot.render import (
+from bot.views import slack_limits as limits
+from bot.views.render import (
     ArticleCard,
     ClaimLine,
     DigestView,
@@ -133,7 +133,7 @@ def test_digest_groups_by_article_and_caps_with_more_line() -> None:
 
 
 def test_claims_nested_in_a_claim_of_the_same_source_are_shown_once() -> None:
-    from bot.pipeline import outermost
+    from bot.views.cards import outermost
 
     spans = [(0, 100, "A"), (50, 90, "A"), (50, 90, "B"), (0, 100, "A"), (200, 220, None), (205, 210, None)]
     assert outermost(spans) == [0, 2, 4]

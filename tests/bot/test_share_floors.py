@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from spacy.language import Language
 
 from bot.config import Settings
-from bot.pipeline import card_for, ingest
+from bot.features.cards import card_for
+from bot.pipeline import ingest
 from bot.services import Services, is_transient_db_error, with_db_retry
 from storage import models
 from tests.plugins.web import PageServer

@@ -1,5 +1,5 @@
 """Acceptance: the fixture articles' "must" claims (tests/fixtures/<name>.expected.json, written by a careful
-reader) are found in the text bot.article extracts from bot/samples/<name>.html."""
+reader) are found in the text bot.reading.article extracts from bot/samples/<name>.html."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from bot.article import extract_article
 from bot.claims import Claim, extract_claims
+from bot.reading.article import extract_article
 
 REPO = Path(__file__).resolve().parents[2]
 ARTICLES = ("seed-russian-losses", "council-flood-defences", "northvale-layoffs")

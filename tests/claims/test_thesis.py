@@ -6,7 +6,7 @@ from spacy.language import Language
 
 from bot.claims import extract_claims
 from bot.claims.thesis import thesis_claims
-from bot.genre import byline_author, genre_of
+from bot.reading.genre import byline_author, genre_of
 
 COLUMN = (
     "With Hong Kong protests exploding to new levels, President Xi Jinping is likely to deploy the army "

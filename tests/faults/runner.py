@@ -13,8 +13,8 @@ import sys
 import threading
 
 from bot.config import Settings
-from bot.runtime import build_runtime
-from bot.web import serve_in_thread
+from bot.entry.runtime import build_runtime
+from bot.entry.web import serve_in_thread
 from tests.plugins.app import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET
 
 

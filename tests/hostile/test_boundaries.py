@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app as cli_app
+from bot.entry.cli import app as cli_app
 from storage import repository
 from tests.app.test_claims_command import rendered, run_command, share_and_wait
 from tests.plugins.app import ACME, BOB, CAROL, DESK, GENERAL, GLOBEX, NEWS, SlackHarness

@@ -24,7 +24,8 @@ from click.testing import Result
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.article import (
+from bot.entry.cli import app
+from bot.reading.article import (
     MAX_ARTICLE_WORDS,
     MAX_ELEMENTS,
     MAX_PAGE_CHARS,
@@ -35,8 +36,7 @@ from bot.article import (
     detect_language,
     extract_article,
 )
-from bot.cli import app
-from bot.fetch import FetchedPage
+from bot.reading.fetch import FetchedPage
 from storage import db, models
 from tests.plugins.app import SlackHarness
 from tests.plugins.web import FIXTURES

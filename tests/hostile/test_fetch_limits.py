@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from bot.config import Settings
-from bot.fetch import (
+from bot.reading.fetch import (
     ACCEPT_ENCODING,
     FetchTimeout,
     TooLarge,

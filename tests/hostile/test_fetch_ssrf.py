@@ -20,7 +20,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.fetch import (
+from bot.reading.fetch import (
     BlockedAddress,
     BlockedPort,
     CredentialsInUrl,
@@ -213,7 +213,7 @@ def test_dns_rebinding_is_refused_at_connect_time(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Public on the first lookup (the pre-check passes), 127.0.0.1 on the second (the connection)."""
-    caplog.set_level(logging.WARNING, logger="bot.fetch")
+    caplog.set_level(logging.WARNING, logger="bot.reading.fetch")
     resolver = ScriptedResolver({"news.rebind.example": [[PUBLIC_IP], ["127.0.0.1"]]})
     path = probe()
     url = f"http://news.rebind.example:{page_server.port}{path}"
@@ -223,7 +223,7 @@ def test_dns_rebinding_is_refused_at_connect_time(
     assert caught.value.url == url
     assert resolver.lookups == ["news.rebind.example", "news.rebind.example"]
     assert_untouched(page_server, path, connections)
-    messages = [r.getMessage() for r in caplog.records if r.name == "bot.fetch"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "bot.reading.fetch"]
     assert any("connect-time guard refused news.rebind.example" in m for m in messages)
     assert any(m.startswith(f"fetch refused {url}") for m in messages)
 
@@ -390,14 +390,14 @@ def test_credentials_in_the_url_are_refused_even_when_private_urls_are_allowed(
     connections: list[tuple[Any, ...]],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.fetch")
+    caplog.set_level(logging.WARNING, logger="bot.reading.fetch")
     path = probe()
     url = f"http://{userinfo}@127.0.0.1:{page_server.port}{path}"
     with pytest.raises(CredentialsInUrl) as caught:
         fetch(url, fetch_settings)
     assert caught.value.reason == "links with a user name or password are not fetched"
     assert_untouched(page_server, path, connections)
-    [record] = [r for r in caplog.records if r.name == "bot.fetch"]
+    [record] = [r for r in caplog.records if r.name == "bot.reading.fetch"]
     assert f"{userinfo}@" not in record.getMessage()  # the secret stays out of the operator's logs
     assert f"***@127.0.0.1:{page_server.port}{path}" in record.getMessage()
 

@@ -18,12 +18,12 @@ import pytest
 from slack_sdk.oauth.installation_store import Installation
 
 from bot.config import Settings
-from bot.queue import InProcessQueue
-from bot.runtime import Runtime, build_runtime
-from bot.scheduler import DigestScheduler, slack_poster
+from bot.entry.runtime import Runtime, build_runtime
+from bot.entry.web import serve_in_thread
+from bot.jobs.queue import InProcessQueue
+from bot.jobs.scheduler import DigestScheduler, slack_poster
 from bot.services import Services
 from bot.slack_standin import SlackSender, SlackStandin
-from bot.web import serve_in_thread
 
 SIGNING_SECRET = "test-signing-secret"
 CLIENT_ID = "111.222"
@@ -120,7 +120,7 @@ class SlackHarness:
 
 def install_workspaces(services: Services) -> None:
     """Installations as the OAuth flow saves them, straight into slack_sdk's SQLAlchemy store."""
-    from bot.app import installation_store
+    from bot.entry.app import installation_store
 
     store = installation_store(services)
     for team, ws in WORKSPACES.items():

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.claims.model import ClaimKind
-from bot.pipeline import claim_line
-from bot.render import claim_mrkdwn
+from bot.views.cards import claim_line
+from bot.views.render import claim_mrkdwn
 from storage import repository as repo
 from storage.models import CLAIM_KINDS, Article, Claim, SearchEntry, Share, Source
 from storage.records import NewSource

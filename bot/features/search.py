@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.render import ClaimLine, SearchLine, SearchPage
 from bot.services import Services
+from bot.views.render import ClaimLine, SearchLine, SearchPage
 from storage.search import SearchHit, search
 
 

@@ -6,7 +6,6 @@ Entrypoints (Socket Mode, gunicorn, tests, the demo) pick the transport; behavio
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -16,11 +15,12 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-from bot import redaction
-from bot.queue import InProcessQueue, JobQueue
+from bot.jobs.queue import InProcessQueue, JobQueue
+from bot.jobs.shares import process_shares
 from bot.services import Services
-from bot.shares import process_shares
-from bot.slack_ops import SlackClients, make_web_client
+from bot.slack import redaction
+from bot.slack.ops import SlackClients, make_web_client
+from handlers.deps import AppDeps
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +41,6 @@ BOT_SCOPES = [
 
 class SlackConfigError(Exception):
     """The Slack credentials present don't make a runnable app; the message says what to set."""
-
-
-@dataclass
-class AppDeps:
-    """What listeners need, passed explicitly (no globals)."""
-
-    services: Services
-    clients: SlackClients
-    queue: JobQueue
 
 
 def installation_store(services: Services) -> SQLAlchemyInstallationStore:

@@ -1,4 +1,4 @@
-"""HTTP mode: the WSGI application gunicorn serves (`claimbot serve`, see bot/gunicorn_conf.py).
+"""HTTP mode: the WSGI application gunicorn serves (`claimbot serve`, see bot/entry/gunicorn_conf.py).
 
 ``serve_in_thread`` runs the same WSGI app on a local thread: the demo, the latency bench and the
 end-to-end tests talk to it over real HTTP, as Slack talks to gunicorn.
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.config import Settings
-from bot.runtime import Runtime, build_runtime
+from bot.entry.runtime import Runtime, build_runtime
 from bot.services import Services, shared_pipeline
 from storage import db
 

@@ -6,7 +6,7 @@ restart loses nothing and a job that runs twice finds nothing left to do.
 Faults, and what survives them:
 
 - The worker dies mid-work: its claim is a lease the job renews while it works (a heartbeat), so a claim
-  whose lease ran out belonged to a dead worker; the queue's sweep (``bot.queue.resume_pending``) hands
+  whose lease ran out belonged to a dead worker; the queue's sweep (``bot.jobs.queue.resume_pending``) hands
   the share to a live one. A live worker never loses its shares, however slow the page.
 - Slack is down or rate-limits us past slack_sdk's own retries: the link stays read (no second fetch or
   NLP run) and its reply stays owed (``reply_status='pending'``) with its attempt count and a backoff;
@@ -33,19 +33,20 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import slack_limits
 from bot.config import Settings
-from bot.periodic import Periodic
-from bot.pipeline import USER_ERRORS, card_from_stored, ingest, reason_of
-from bot.render import ArticleCard, Failure, card_text, summary_blocks, summary_fallback
+from bot.errors import BotError, reason_of, shown_reason, stored_error
+from bot.features.cards import card_from_stored
+from bot.jobs.periodic import Periodic
+from bot.pipeline import ingest
 from bot.services import Services, is_transient_db_error, with_db_retry
-from bot.slack_ops import NoInstallation, SlackClients, add_reaction, permalink, post_message, remove_reaction
+from bot.slack.ops import NoInstallation, SlackClients, add_reaction, permalink, post_message, remove_reaction
+from bot.views import slack_limits
+from bot.views.render import ArticleCard, Failure, card_text, summary_blocks, summary_fallback
 from storage import repository
 from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 
-INTERNAL_ERROR_PREFIX = "internal error: "
 # Slack's answers that mean "not now" rather than "never" (besides HTTP 429 and 5xx).
 TRANSIENT_SLACK_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -135,11 +136,11 @@ def summarise_share(services: Services, share_id: int, url: str, policy: JobPoli
         if is_transient_db_error(exc):
             raise
         reason = reason_of(exc)
-        if isinstance(exc, USER_ERRORS):
+        if isinstance(exc, BotError):
             logger.info("share %s (%s) failed: %s", share_id, url, reason)
         else:
             logger.exception("share %s (%s) failed unexpectedly", share_id, url)
-        stored = reason if isinstance(exc, USER_ERRORS) else f"{INTERNAL_ERROR_PREFIX}{type(exc).__name__}"
+        stored = stored_error(exc)
 
         def mark_failed() -> None:
             with services.transaction() as session:
@@ -157,13 +158,6 @@ def summarise_share(services: Services, share_id: int, url: str, policy: JobPoli
             repository.await_reply(session, share)
 
     with_db_retry(mark_done, policy.db_attempts)
-
-
-def shown_reason(error: str | None) -> str:
-    """What the user reads for a stored failure: internal details stay in the log and the table."""
-    if not error or error.startswith(INTERNAL_ERROR_PREFIX):
-        return reason_of(RuntimeError())
-    return error
 
 
 def reply_outcomes(services: Services, share_ids: Sequence[int]) -> list[ShareOutcome]:

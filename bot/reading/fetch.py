@@ -42,6 +42,8 @@ import httpcore
 import httpx
 
 from bot.config import Settings
+from bot.errors import BotError
+from bot.reading.charsets import codec_of, decode, looks_binary, meta_charset
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -65,10 +67,8 @@ __all__ = [
     "UnsupportedScheme",
     "address_problem",
     "check_host",
-    "decode_body",
     "fetch",
     "guarded_client",
-    "looks_binary",
     "normalize_url",
 ]
 
@@ -94,16 +94,12 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 # --------------------------------------------------------------------------------------------- errors
 
 
-class FetchError(Exception):
+class FetchError(BotError):
     """A link could not be fetched; ``reason`` is one short line fit to show the user."""
 
     def __init__(self, reason: str, url: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(reason, url)
         self.url = url
-
-    def __str__(self) -> str:
-        return self.reason
 
 
 class InvalidUrl(FetchError):
@@ -179,42 +175,7 @@ class FetchedPage:
 
     def text(self) -> str:
         """The body as text, decoded with the declared charset (header, then <meta>), else UTF-8 or cp1252."""
-        return decode_body(self.body, self.encoding)
-
-
-def decode_body(body: bytes, encoding: str | None = None) -> str:
-    """Decode a page: a BOM wins, then the declared or <meta> charset, then UTF-8, then cp1252."""
-    if body.startswith(codecs.BOM_UTF8):
-        return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-    for candidate in (encoding, _meta_charset(body)):
-        codec = _valid_codec(candidate)
-        if codec:
-            return body.decode(codec, errors="replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
-
-
-_BINARY_MAGIC = (
-    b"%PDF-",
-    b"\x89PNG",
-    b"GIF8",
-    b"\xff\xd8\xff",
-    b"PK\x03\x04",
-    b"\x1f\x8b",
-    b"BZh",
-    b"7z\xbc\xaf",
-)
-
-
-def looks_binary(data: bytes) -> bool:
-    """True for data that is not text: a known binary signature, NUL bytes or many control characters."""
-    head = data[:4096]
-    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
-        return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\x1b")
-    return bool(head) and controls / len(head) > 0.02
+        return decode(self.body, self.encoding, html=self.content_type in HTML_TYPES)
 
 
 # --------------------------------------------------------------------------------------------- URLs
@@ -667,7 +628,7 @@ def _read(url: str, response: httpx.Response, settings: Settings, deadline: floa
         content_type = _sniff_type(body)
         if content_type is None:
             raise UnsupportedContentType("not a web page or text (binary data)", final_url)
-    encoding = _valid_codec(header_charset) or (_meta_charset(body) if content_type in HTML_TYPES else None)
+    encoding = codec_of(header_charset) or (meta_charset(body) if content_type in HTML_TYPES else None)
     return FetchedPage(
         url=url, final_url=final_url, status=status, content_type=content_type, encoding=encoding, body=body
     )
@@ -769,26 +730,6 @@ def _parse_content_type(header: str) -> tuple[str, str | None]:
         if key.strip().lower() == "charset":
             charset = value.strip().strip("\"'") or None
     return media.strip().lower(), charset
-
-
-def _valid_codec(name: str | None) -> str | None:
-    """The codec name if Python knows it; 'latin-1' and 'iso-8859-1' are read as cp1252, as browsers do."""
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name).name
-    except LookupError:
-        return None
-    return "cp1252" if codec in {"iso8859-1", "ascii"} else codec
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
-
-def _meta_charset(body: bytes) -> str | None:
-    """The charset a page declares in a <meta> tag within its first 4 kB (what browsers look at)."""
-    match = _META_CHARSET.search(body[:4096])
-    return _valid_codec(match.group(1).decode("ascii", "ignore")) if match else None
 
 
 _HTML_START = re.compile(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from bot import slack_limits as limits
+from bot.views import slack_limits as limits
 
 NUMBER = re.compile(r"(?<![\w*])\d[\d,.]*\d%?(?![\w*])|(?<![\w*])\d%?(?![\w*])")
 

@@ -16,7 +16,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.config import Settings
-from bot.pipeline import USER_ERRORS, reason_of
+from bot.errors import BotError, reason_of
 
 if TYPE_CHECKING:
     from bot.claims import Claim
@@ -30,7 +30,7 @@ app.add_typer(db_app, name="db")
 
 out = Console(soft_wrap=True, highlight=False, emoji=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
-logger = logging.getLogger("bot.cli")
+logger = logging.getLogger("bot.entry.cli")
 
 
 TEAM_HELP = (
@@ -138,11 +138,11 @@ def extract(
     ] = False,
 ) -> None:
     """Print the claims of one or more articles (nothing is stored)."""
-    from bot import inputs as inputs_mod
     from bot.claims import extract_claims
-    from bot.pipeline import card_from_claims
-    from bot.render import card_text
+    from bot.reading import inputs as inputs_mod
     from bot.services import shared_pipeline
+    from bot.views.cards import card_from_claims
+    from bot.views.render import card_text
 
     settings = _settings(ctx)
     try:
@@ -180,7 +180,7 @@ def extract(
                     raise item[1]
                 loaded = item if isinstance(item, inputs_mod.LoadedInput) else inputs_mod.load(item, settings)
                 emit(loaded)
-            except USER_ERRORS as exc:
+            except BotError as exc:
                 failed += 1
                 name = item[0] if isinstance(item, tuple) else getattr(item, "id", item)
                 logger.warning("extract failed for %s: %s", name, reason_of(exc))
@@ -198,9 +198,10 @@ def ingest(
     ] = None,
 ) -> None:
     """Extract and store claims; an article already stored is not stored again."""
-    from bot import inputs as inputs_mod
-    from bot.pipeline import card_for, ingest
-    from bot.render import card_text
+    from bot.features.cards import card_for
+    from bot.pipeline import ingest
+    from bot.reading import inputs as inputs_mod
+    from bot.views.render import card_text
     from storage import repository
 
     services = _services(ctx)
@@ -230,7 +231,7 @@ def ingest(
                 progress.console.print(f"[green]{status}[/green]: {spec}", highlight=False)
                 card = card_for(services, result.article_id)
                 typer.echo(card_text(card, settings.summary_max_claims) + "\n")
-            except USER_ERRORS as exc:
+            except BotError as exc:
                 failed += 1
                 logger.warning("ingest failed for %s: %s", spec, reason_of(exc))
                 err.print(f"claimbot: {spec}: {reason_of(exc)}", markup=False)
@@ -251,8 +252,8 @@ def search(
     team: Annotated[str | None, typer.Option(help=TEAM_HELP)] = None,
 ) -> None:
     """Search stored claims, newest first (the same search /claims uses)."""
-    from bot.render import SearchPage, search_text
-    from bot.searching import search_line
+    from bot.features.search import search_line
+    from bot.views.render import SearchPage, search_text
     from storage.search import QueryError
     from storage.search import search as run_search
 
@@ -306,8 +307,8 @@ def digest(
     team: Annotated[str | None, typer.Option(help=TEAM_HELP)] = None,
 ) -> None:
     """Print the digest of claims shared recently."""
-    from bot.digest import digest_view
-    from bot.render import digest_text
+    from bot.jobs.digest import digest_view
+    from bot.views.render import digest_text
 
     window = parse_window(since)
     services = _services(ctx)
@@ -367,8 +368,8 @@ def run(ctx: typer.Context) -> None:
     """Run the Slack app in Socket Mode (no public URL needed): SLACK_BOT_TOKEN and SLACK_APP_TOKEN."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import SlackConfigError
-    from bot.runtime import build_runtime
+    from bot.entry.app import SlackConfigError
+    from bot.entry.runtime import build_runtime
 
     settings = _settings(ctx)
     setup_logging(logging.INFO)
@@ -404,14 +405,14 @@ def serve(
     args = [
         gunicorn,
         "--config",
-        "python:bot.gunicorn_conf",
+        "python:bot.entry.gunicorn_conf",
         "--bind",
         bind,
         "--workers",
         str(workers),
         "--threads",
         "4",
-        "bot.web:wsgi_app()",
+        "bot.entry.web:wsgi_app()",
     ]
     os.execv(gunicorn, args)
 
@@ -419,7 +420,7 @@ def serve(
 @app.command()
 def demo(ctx: typer.Context) -> None:
     """Run the product on bundled sample articles and print what Slack would show."""
-    from bot.demo import run_demo
+    from bot.entry.demo import run_demo
 
     run_demo(out)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Protocol
 
-from bot.periodic import Periodic
+from bot.jobs.periodic import Periodic
 from bot.services import Services
 from storage import repository
 

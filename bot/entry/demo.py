@@ -24,15 +24,15 @@ from rich.console import Console
 from rich.rule import Rule
 
 from bot.config import Settings
-from bot.digest import scheduled_instant, zone
-from bot.queue import InProcessQueue
-from bot.runtime import Runtime, build_runtime
-from bot.scheduler import DigestScheduler, slack_poster
+from bot.entry.runtime import Runtime, build_runtime
+from bot.entry.web import serve_in_thread
+from bot.jobs.digest import scheduled_instant, zone
+from bot.jobs.queue import InProcessQueue
+from bot.jobs.scheduler import DigestScheduler, slack_poster
 from bot.slack_standin import SlackSender, SlackStandin
-from bot.web import serve_in_thread
 from storage import db
 
-SAMPLES = Path(__file__).resolve().parent / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SAMPLE_PAGES = ["seed-russian-losses.html", "council-flood-defences.html", "northvale-layoffs.html"]
 TEAM, CHANNEL, USER, SECRET = "T0DEMO", "C0NEWS", "U0ALICE", "demo-signing-secret"
 BOT = {

@@ -8,10 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.article import MAX_PAGE_CHARS, ArticleError, ArticleText, article_from_text, extract_article
 from bot.config import Settings
-from bot.fetch import looks_binary
-from bot.pipeline import InputError, read_url
+from bot.errors import InputError
+from bot.reading.article import (
+    MAX_PAGE_CHARS,
+    ArticleError,
+    ArticleText,
+    article_from_text,
+    extract_article,
+    read_url,
+)
+from bot.reading.charsets import looks_binary
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}

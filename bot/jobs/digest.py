@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from bot.pipeline import card_from_shared
-from bot.render import DigestView, digest_blocks, digest_fallback, digest_text
 from bot.services import Services
+from bot.views.cards import card_from_shared
+from bot.views.render import DigestView, digest_blocks, digest_fallback, digest_text
 from storage import models, repository
 
 logger = logging.getLogger(__name__)

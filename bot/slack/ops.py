@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.config import Settings
-from bot.slack_limits import MAX_PLAIN_TEXT
+from bot.views.slack_limits import MAX_PLAIN_TEXT
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.queue import JobQueue
+from bot.jobs.queue import JobQueue
 from bot.services import Services
 from storage import repository
 

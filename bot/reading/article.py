@@ -6,7 +6,6 @@ claim extractor will see it: paragraphs separated by a blank line, quotes and ap
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import logging
 import re
@@ -17,11 +16,13 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.utils import detect_encoding
 
-from bot.fetch import TEXT_TYPES, FetchedPage, looks_binary, normalize_url
-from bot.genre import Genre, byline_author, genre_of
-from bot.link_cards import drop_link_cards
+from bot.config import Settings
+from bot.errors import BotError
+from bot.reading.charsets import decode, garbled, looks_binary
+from bot.reading.fetch import TEXT_TYPES, FetchedPage, fetch, normalize_url
+from bot.reading.genre import Genre, byline_author, genre_of
+from bot.reading.link_cards import drop_link_cards
 
 __all__ = [
     "MAX_ARTICLE_WORDS",
@@ -125,16 +126,17 @@ class ArticleText:
         return len(self.text.split())
 
 
-class ArticleError(Exception):
+class ArticleError(BotError):
     """No usable article; ``reason`` is one line fit to show the user."""
 
     def __init__(self, reason: str, source: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(reason, source)
         self.source = source
 
-    def __str__(self) -> str:
-        return self.reason
+
+def read_url(url: str, settings: Settings) -> ArticleText:
+    """The article behind a user's link: the guarded fetch, then trafilatura."""
+    return article_from_page(fetch(url, settings))
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> ArticleText:
@@ -148,7 +150,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleText:
 
 def article_from_text(text: str, name: str | None = None) -> ArticleText:
     """A plain-text article: ``text`` is kept unchanged, its first non-empty line is the title."""
-    if _is_binary_text(text):
+    if looks_binary(text):
         raise ArticleError("not text (binary data)", name)
     if not text.strip():
         raise ArticleError("the file is empty", name)
@@ -202,9 +204,9 @@ def article_from_page(page: FetchedPage) -> ArticleText:
     if looks_binary(page.body):  # a PDF or an image served as text/html still starts with its signature
         raise ArticleError("not text (binary data)", page.final_url)
     if page.content_type in TEXT_TYPES:
-        article = article_from_text(_decode(page.body, page.encoding), name=page.final_url)
+        article = article_from_text(decode(page.body, page.encoding, html=False), name=page.final_url)
         return replace(article, canonical_url=normalize_url(page.final_url), site=_host(page.final_url))
-    return extract_article(_decode(page.body, page.encoding, html=True), url=page.final_url)
+    return extract_article(decode(page.body, page.encoding), url=page.final_url)
 
 
 # --------------------------------------------------------------------------------------------- internals
@@ -216,8 +218,8 @@ def _extract(html: str | bytes, url: str | None) -> ArticleText:
             raise ArticleError("not text (binary data)", url)
         if len(html) > MAX_PAGE_CHARS:
             raise ArticleError(f"the page is too large to read (over {MAX_PAGE_CHARS // 1_000_000} MB)", url)
-        html = _decode(html, None, html=True)
-    if _is_binary_text(html):
+        html = decode(html)
+    if looks_binary(html):
         raise ArticleError("not text (binary data)", url)
     if not html.strip():
         raise ArticleError("the page is empty", url)
@@ -361,14 +363,6 @@ def _date(value: str | None) -> datetime.date | None:
         return None
 
 
-def _is_binary_text(text: str) -> bool:
-    head = text[:4096]
-    if "\x00" in head or "\ufffd" * 8 in head:
-        return True
-    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\x1b")
-    return bool(head) and controls / len(head) > 0.02
-
-
 def _check_markup(tree: HtmlElement, url: str | None) -> None:
     """Refuse markup that would be read truncated (too deep) or take minutes (too many elements)."""
     depth = deepest = elements = 0
@@ -387,7 +381,7 @@ def _check_markup(tree: HtmlElement, url: str | None) -> None:
 
 def _check_text(text: str, source: str | None) -> None:
     """Refuse text the English claim extractor cannot use: garbled, another language, or too long."""
-    if _garbled(text):
+    if garbled(text):
         raise ArticleError("the text is garbled (its character encoding is declared wrongly)", source)
     language = detect_language(text)
     if language not in (None, "en"):
@@ -397,79 +391,6 @@ def _check_text(text: str, source: str | None) -> None:
         raise ArticleError(
             f"the article is too long to analyse ({words:,} words, limit {MAX_ARTICLE_WORDS:,})", source
         )
-
-
-def _decode(body: bytes, declared: str | None, *, html: bool = False) -> str:
-    """Text of a page whose declared charset may be wrong: trust the declaration only when the bytes agree.
-
-    Order: a BOM; the declared charset (header), then the <meta> one, each only if the bytes decode under
-    it and, for a single-byte charset, are not valid multi-byte UTF-8 (UTF-8 declared as Latin-1 would
-    turn "café" into "cafÃ©"); then UTF-8; then cp1252 unless that reads as mojibake; then a detector.
-    """
-    if body.startswith(codecs.BOM_UTF8):
-        return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-    utf8: str | None
-    try:
-        utf8 = body.decode("utf-8")
-    except UnicodeDecodeError:
-        utf8 = None
-    for candidate in (declared, _meta_charset(body) if html else None):
-        codec = _codec(candidate)
-        if codec is None:
-            continue
-        if utf8 is not None and codec != "utf-8" and not body.isascii() and _single_byte(codec):
-            return utf8
-        try:
-            return body.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    if utf8 is not None:
-        return utf8
-    text = body.decode("cp1252", errors="replace")
-    if not _garbled(text):
-        return text
-    for guess in detect_encoding(body[:200_000]):
-        codec = _codec(guess)
-        if codec is None:
-            continue
-        try:
-            return body.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return text
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
-
-def _meta_charset(body: bytes) -> str | None:
-    found = _META_CHARSET.search(body[:4096])
-    return found.group(1).decode("ascii") if found else None
-
-
-def _codec(name: str | None) -> str | None:
-    """Python's name for a charset label, or None for an unknown one."""
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip()).name
-    except LookupError:
-        return None
-
-
-def _single_byte(codec: str) -> bool:
-    return codec.startswith(("iso8859", "cp125", "latin", "windows", "mac-", "koi8", "cp8", "ascii"))
-
-
-def _garbled(text: str) -> bool:
-    """Text decoded with the wrong charset: replacement characters, or letters that are mostly Latin-1
-    accented ones ("Ïðåçèäåíò" is Russian read as cp1252); no real language writes like that."""
-    sample = text[:LANGUAGE_SAMPLE_CHARS]
-    if sample.count("\ufffd") > max(8, len(sample) // 200):
-        return True
-    letters = [ch for ch in sample if ch.isalpha()]
-    accented = sum(1 for ch in letters if "\u00c0" <= ch <= "\u00ff")
-    return len(letters) >= MIN_LANGUAGE_WORDS and accented * 4 > len(letters)
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")

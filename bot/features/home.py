@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.pipeline import card_from_shared
-from bot.render import Failure, home_blocks
+from bot.errors import shown_reason
 from bot.services import Services
-from bot.shares import shown_reason
+from bot.views.cards import card_from_shared
+from bot.views.render import Failure, home_blocks
 from storage import repository
 
 

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.app import AppDeps, build_deps, create_app
 from bot.config import Settings
-from bot.periodic import Periodic
-from bot.queue import CeleryQueue, JobQueue, resume_loop, resume_pending
-from bot.scheduler import Clock, DigestScheduler, slack_poster, utc_now
+from bot.entry.app import build_deps, create_app
+from bot.jobs.periodic import Periodic
+from bot.jobs.queue import CeleryQueue, JobQueue, resume_loop, resume_pending
+from bot.jobs.scheduler import Clock, DigestScheduler, slack_poster, utc_now
 from bot.services import Services
+from handlers.deps import AppDeps
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def build_runtime(
     services = services or Services.create(settings)
     queue: JobQueue | None = None
     if settings.broker_url:
-        from bot.worker import create_celery
+        from bot.entry.worker import create_celery
 
         queue = CeleryQueue(create_celery(settings))
     deps = build_deps(services, queue)

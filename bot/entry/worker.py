@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from celery import Celery
 
 from bot.config import Settings
-from bot.scheduler import slack_poster, utc_now
+from bot.jobs.scheduler import slack_poster, utc_now
 
 if TYPE_CHECKING:
     from bot.services import Services
-    from bot.slack_ops import SlackClients
+    from bot.slack.ops import SlackClients
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +34,9 @@ class _WorkerState:
     def get(self) -> tuple[Services, SlackClients]:
         with self._lock:
             if self._built is None:
-                from bot.app import installation_store
+                from bot.entry.app import installation_store
                 from bot.services import Services
-                from bot.slack_ops import SlackClients
+                from bot.slack.ops import SlackClients
 
                 services = Services.create(self.settings)
                 store = installation_store(services) if self.settings.slack_client_id else None
@@ -72,14 +72,14 @@ def create_celery(settings: Settings) -> Celery:
     # shared=False: each app keeps its own tasks (Celery otherwise routes a name to the first app's closure).
     @app.task(name="claimbot.process_shares", shared=False)
     def process_shares_task(share_ids: Sequence[int]) -> None:
-        from bot.shares import process_shares
+        from bot.jobs.shares import process_shares
 
         services, clients = state.get()
         process_shares(services, clients, share_ids)
 
     @app.task(name="claimbot.run_digests", shared=False)
     def run_digests_task() -> int:
-        from bot.digest import run_due_digests
+        from bot.jobs.digest import run_due_digests
 
         services, clients = state.get()
         return len(run_due_digests(services, slack_poster(clients), utc_now()))
@@ -87,7 +87,7 @@ def create_celery(settings: Settings) -> Celery:
     @app.task(name="claimbot.resume_shares", shared=False)
     def resume_shares_task() -> int:
         """Re-queue shares whose worker died and replies Slack has not taken yet."""
-        from bot.queue import CeleryQueue, resume_pending
+        from bot.jobs.queue import CeleryQueue, resume_pending
 
         services, _ = state.get()
         return resume_pending(

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 
-from bot.digest import Poster, run_due_digests
-from bot.periodic import Periodic
+from bot.jobs.digest import Poster, run_due_digests
+from bot.jobs.periodic import Periodic
 from bot.services import Services
-from bot.slack_ops import NoInstallation, SlackClients, post_message
+from bot.slack.ops import NoInstallation, SlackClients, post_message
 
 logger = logging.getLogger(__name__)
 

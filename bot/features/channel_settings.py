@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot.home import describe_digest
+from bot.features.home import describe_digest
 from bot.services import Services
-from bot.slack_ops import user_timezone
+from bot.slack.ops import user_timezone
 from storage import repository
 
 

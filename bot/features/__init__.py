@@ -1,0 +1,1 @@
+"""Floor 7: what users ask for directly: search, App Home, channel settings."""
