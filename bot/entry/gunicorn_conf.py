@@ -1,10 +1,10 @@
 """gunicorn settings for `claimbot serve`: load once in the master, build each worker before it serves.
 
-``preload_app``: the master imports the app and loads the spaCy pipeline before it opens its socket, so
-nothing listens before it can answer, and the workers share the pipeline's memory (copy-on-write).
-``post_worker_init``: each worker builds its own runtime (database pool, Bolt app, job threads) before
-it accepts its first request, with the app's log lines on stderr (bot/logs.py); ``worker_exit`` closes
-it.
+``preload_app``: the master assembles the app (the spaCy pipeline, the schema check, the Bolt app) before
+it opens its socket, so nothing listens before it can answer, and the workers share the pipeline's
+memory (copy-on-write). ``post_worker_init``: each worker starts its runtime (its own connections, job
+threads, clocks) before it accepts its first request, with the app's log lines on stderr (bot/logs.py);
+``worker_exit`` closes it.
 """
 
 from __future__ import annotations

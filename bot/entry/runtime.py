@@ -26,12 +26,26 @@ class Runtime:
     app: App
     scheduler: DigestScheduler | None
     resume: Periodic | None = None
+    started: bool = False
+
+    def start(self) -> Runtime:
+        """Start the clocks and pick up the work left behind: in the process that will run them (under
+        gunicorn, each worker after fork; threads never cross a fork)."""
+        if not self.started:
+            self.started = True
+            if self.scheduler is not None:
+                self.scheduler.start()
+            resume_pending(self.services, self.deps.queue)
+            if self.resume is not None:
+                self.resume.start()
+        return self
 
     def close(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.stop()
-        if self.resume is not None:
-            self.resume.stop()
+        if self.started:
+            if self.scheduler is not None:
+                self.scheduler.stop()
+            if self.resume is not None:
+                self.resume.stop()
         self.deps.queue.close()
         self.services.close()
 
@@ -45,8 +59,28 @@ def build_runtime(
     run_scheduler: bool | None = None,
     services: Services | None = None,
 ) -> Runtime:
-    """With a broker URL, jobs go to Celery and Celery beat owns the digest clock and the resume sweep;
-    else all three run here."""
+    """A runtime, started (see ``assemble_runtime``)."""
+    return assemble_runtime(
+        settings,
+        socket_mode=socket_mode,
+        client=client,
+        clock=clock,
+        run_scheduler=run_scheduler,
+        services=services,
+    ).start()
+
+
+def assemble_runtime(
+    settings: Settings,
+    *,
+    socket_mode: bool = False,
+    client: WebClient | None = None,
+    clock: Clock = utc_now,
+    run_scheduler: bool | None = None,
+    services: Services | None = None,
+) -> Runtime:
+    """Services, queue, Bolt app and clocks, not started yet. With a broker URL, jobs go to Celery and
+    Celery beat owns the digest clock and the resume sweep; else all three run here."""
     services = services or Services.create(settings)
     queue: JobQueue | None = None
     if settings.broker_url:
@@ -59,8 +93,7 @@ def build_runtime(
     if run_scheduler if run_scheduler is not None else not settings.broker_url:
         scheduler = DigestScheduler(
             services, slack_poster(deps.clients), interval=settings.digest_interval_seconds, clock=clock
-        ).start()
-    resume_pending(services, deps.queue)
+        )
     resume = None
     if not settings.broker_url:
         resume = resume_loop(
@@ -68,5 +101,5 @@ def build_runtime(
             deps.queue,
             interval=settings.resume_interval_seconds,
             unclaimed_grace_seconds=settings.resume_grace_seconds,
-        ).start()
+        )
     return Runtime(services=services, deps=deps, app=app, scheduler=scheduler, resume=resume)

@@ -3,9 +3,9 @@
 ``serve_in_thread`` runs the same WSGI app on a local thread: the demo, the latency bench and the
 end-to-end tests talk to it over real HTTP, as Slack talks to gunicorn.
 
-Under gunicorn the master loads what is slow and safe to share across fork (the imports and the spaCy
-pipeline) before it listens; each worker builds its own runtime (database pool, Bolt app, job threads)
-before it takes its first request. So the first request is answered as fast as the hundredth.
+Under gunicorn the master assembles everything slow (the spaCy pipeline, the schema check, the Bolt app)
+before it listens; each worker, after fork, opens its own connections and starts its own threads before
+it takes its first request. So the first request is answered as fast as the hundredth.
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ import sqlalchemy as sa
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.config import Settings
-from bot.entry.runtime import Runtime, build_runtime
+from bot.entry.runtime import Runtime, assemble_runtime
 from bot.services import Services, shared_pipeline
-from storage import db
 
 logger = logging.getLogger(__name__)
 
@@ -47,17 +46,22 @@ class ClaimbotWSGI:
         self._lock = threading.Lock()
 
     def preload(self) -> None:
-        """What every worker shares after fork: the spaCy pipeline (seconds to load, read-only after) and
-        the migration scripts' head (each worker checks its database against it)."""
+        """Everything slow, before gunicorn listens and forks: the spaCy pipeline (seconds to load,
+        read-only after, shared by the workers' memory), the schema check and the Bolt app (Slack's
+        auth.test). No thread is started and no connection is kept: neither may cross a fork."""
         shared_pipeline(self.settings.spacy_model)
-        db.head_revision()
+        with self._lock:
+            self._runtime = assemble_runtime(self.settings)
+            self._runtime.services.engine.dispose()  # each worker opens its own connections
+            self._handler = wsgi_handler(self._runtime)
 
     def start(self) -> None:
-        """Build this process's runtime (after fork: threads and connections never cross a fork)."""
+        """Start this process's runtime: its clocks, its job threads, the sweep of work left behind."""
         with self._lock:
             if self._runtime is None:
-                self._runtime = build_runtime(self.settings)
+                self._runtime = assemble_runtime(self.settings)
                 self._handler = wsgi_handler(self._runtime)
+            self._runtime.start()
 
     def close(self) -> None:
         with self._lock:
@@ -68,7 +72,7 @@ class ClaimbotWSGI:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return self._health(start_response)
-        if self._handler is None:
+        if self._runtime is None or not self._runtime.started:
             self.start()
         assert self._handler is not None
         return self._handler(environ, start_response)
@@ -76,7 +80,10 @@ class ClaimbotWSGI:
     def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
         """200 when this process is up and its database answers, else 503 (the body says which)."""
         runtime = self._runtime
-        problem = "starting" if runtime is None else database_problem(runtime.services)
+        if runtime is None or not runtime.started:
+            problem: str | None = "starting"
+        else:
+            problem = database_problem(runtime.services)
         status = "200 OK" if problem is None else "503 Service Unavailable"
         body = json.dumps({"ok": problem is None, **({"problem": problem} if problem else {})}).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])

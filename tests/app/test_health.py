@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from bot.config import Settings
 from bot.entry.web import ClaimbotWSGI, database_problem
 from bot.services import Services
+from bot.slack_standin import SlackStandin
+from tests.plugins.app import app_settings
 
 UNREACHABLE = "postgresql://postgres@127.0.0.1:1/claimbot"  # nothing listens on port 1
 
@@ -38,3 +41,25 @@ def test_a_database_that_does_not_answer_is_reported_without_its_url(fresh_db_ur
     finally:
         down.close()
         up.close()
+
+
+def test_the_preloaded_app_crosses_a_fork_with_no_thread_and_no_connection(
+    fresh_db_url: str, standin: SlackStandin, nlp: Any
+) -> None:
+    """What gunicorn's master assembles before it forks starts nothing and holds no connection; the worker
+    starts it, and only then does it answer healthy."""
+    app = ClaimbotWSGI(app_settings(fresh_db_url, standin))
+    threads = {t.name for t in threading.enumerate()}
+    app.preload()
+    try:
+        runtime = app._runtime
+        assert runtime is not None and not runtime.started
+        assert {t.name for t in threading.enumerate()} == threads
+        assert runtime.services.engine.pool.checkedout() == 0
+        assert runtime.services.engine.pool.checkedin() == 0
+        assert call(app, "/healthz") == ("503 Service Unavailable", {"ok": False, "problem": "starting"})
+        app.start()
+        assert {"claimbot-resume", "claimbot-digests"} <= {t.name for t in threading.enumerate()}
+        assert call(app, "/healthz") == ("200 OK", {"ok": True})
+    finally:
+        app.close()
