@@ -34,6 +34,7 @@ from storage.types import utcnow
 __all__ = [
     "SharedArticle",
     "article_claims",
+    "article_visible",
     "await_reply",
     "channel_settings",
     "claim_digest",
@@ -547,6 +548,18 @@ def reply_failed(
             share.status = "failed"
             share.error = (share.error or f"the summary could not be posted: {error}")[:MAX_ERROR_CHARS]
     session.flush()
+
+
+def article_visible(session: Session, article_id: int, *, team: str, viewer_channel: str) -> bool:
+    """Whether someone in ``viewer_channel`` of ``team`` may read this article's claims: it was shared in
+    that workspace, in a public channel or in the viewer's own channel (search's visibility rule)."""
+    seen = sa.select(Share.id).where(
+        Share.article_id == article_id,
+        Share.team == team,
+        Share.status == "done",
+        sa.or_(Share.channel_private.is_(False), Share.channel == viewer_channel),
+    )
+    return session.scalar(seen.limit(1)) is not None
 
 
 def failed_shares(

@@ -35,6 +35,7 @@ class DueDigest:
     local_date: date
     since: datetime
     until: datetime
+    timezone: str = "UTC"
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -69,7 +70,7 @@ def due_digest(setting: models.ChannelSettings, now: datetime) -> DueDigest | No
     if enabled_at is not None and enabled_at > until:
         return None
     since = scheduled_instant(today - timedelta(days=1), setting.digest_hour, setting.digest_minute, tz)
-    return DueDigest(setting.team, setting.channel, today, since, until)
+    return DueDigest(setting.team, setting.channel, today, since, until, str(tz))
 
 
 def digest_view(
@@ -82,6 +83,7 @@ def digest_view(
     day: date | None = None,
     channel_label: str | None = None,
     include_private: bool = True,
+    timezone: str = "UTC",
 ) -> DigestView:
     """``include_private=False`` leaves out articles shared only in private channels (workspace-wide)."""
     shared = repository.shared_claims(session, since=since, until=until, team=team, channel=channel)
@@ -89,7 +91,14 @@ def digest_view(
         shared = [item for item in shared if any(not share.channel_private for share in item.shares)]
     cards = [card_from_shared(item) for item in shared]
     label = channel_label or (f"<#{channel}>" if channel and team else (channel or "all channels"))
-    return DigestView(channel_label=label, day=day or until.date(), cards=cards)
+    return DigestView(
+        channel_label=label,
+        day=day or until.date(),
+        cards=cards,
+        since=since,
+        until=until,
+        timezone=timezone,
+    )
 
 
 def run_due_digests(services: Services, post: Poster, now: datetime) -> list[DueDigest]:
@@ -110,6 +119,7 @@ def run_due_digests(services: Services, post: Poster, now: datetime) -> list[Due
                 since=item.since,
                 until=item.until,
                 day=item.local_date,
+                timezone=item.timezone,
             )
         claim_count = sum(card.total_claims for card in view.cards)
         ts = None

@@ -73,6 +73,7 @@ def stored_card(article: models.Article, claims: Sequence[models.Claim]) -> Arti
         published=article.published,
         claims=[claim_line(c) for c in shown],
         total_claims=len(shown),
+        article_id=article.id,
     )
 
 

@@ -10,8 +10,9 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.views import slack_limits as limits
 
@@ -45,6 +46,25 @@ class ArticleCard:
     total_claims: int
     site: str | None = None
     published: date | None = None
+    article_id: int | None = None  # a stored article: its full list can be asked for ("Show all")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleClaimsPage:
+    """One page of all the claims a thread shows of an article (the "Show all" button's answer)."""
+
+    card: ArticleCard
+    page: int = 0
+    page_size: int = 10
+
+    @property
+    def lines(self) -> Sequence[ClaimLine]:
+        start = self.page * self.page_size
+        return self.card.claims[start : start + self.page_size]
+
+    @property
+    def has_more(self) -> bool:
+        return (self.page + 1) * self.page_size < len(self.card.claims)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +98,17 @@ class SearchPage:
 
 @dataclass(frozen=True, slots=True)
 class DigestView:
+    """Claims shared in a channel from ``since`` until ``until`` (UTC), shown in ``timezone``."""
+
     channel_label: str
     day: date
     cards: Sequence[ArticleCard] = field(default_factory=tuple)
+    since: datetime | None = None
+    until: datetime | None = None
+    timezone: str = "UTC"
+
+
+DIGEST_MAX_CLAIMS = 4  # per article, in Slack and on the command line alike
 
 
 # --- text helpers -------------------------------------------------------------------------------
@@ -178,25 +206,43 @@ def _blocks_size(blocks: Iterable[dict[str, Any]]) -> int:
     return len(json.dumps(list(blocks), ensure_ascii=False))
 
 
-def source_term(name: str) -> str:
-    """A `source:` filter for a name: one word as is, several quoted."""
-    name = name.replace('"', "")
-    return name if " " not in name else f'"{name}"'
+SHOW_ALL_ACTION = "claims_article"
 
 
-def _more_hint(card: ArticleCard, shown: int) -> str | None:
+def _more_blocks(card: ArticleCard, shown: int, expandable: bool) -> list[dict[str, Any]]:
+    """What a card says of the claims it leaves out: how many, and a button that lists them all."""
     hidden = card.total_claims - shown
     if hidden <= 0:
-        return None
-    sources = [c.source for c in card.claims if c.source]
-    hint = f"`/claims source:{source_term(sources[0])}`" if sources else "`/claims`"
-    return f"{plural(hidden, 'more claim')} — search them with {hint}"
+        return []
+    if not expandable or card.article_id is None:
+        return [_context(f"{plural(hidden, 'more claim')} not shown")]
+    return [
+        _context(f"Showing {shown} of {card.total_claims} claims"),
+        {
+            "type": "actions",
+            "block_id": f"claims_article_{card.article_id}",
+            "elements": [
+                _article_button(f"Show all {card.total_claims} claims", SHOW_ALL_ACTION, card.article_id, 0)
+            ],
+        },
+    ]
+
+
+def _article_button(label: str, action_id: str, article_id: int, page: int) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": json.dumps({"a": article_id, "p": page}),
+    }
 
 
 # --- thread summaries ---------------------------------------------------------------------------
 
 
-def card_blocks(card: ArticleCard, max_claims: int) -> list[dict[str, Any]]:
+def card_blocks(card: ArticleCard, max_claims: int, *, expandable: bool = True) -> list[dict[str, Any]]:
+    """An article's summary; ``expandable`` adds the "Show all" button (not in App Home: a button there
+    has no conversation to answer in)."""
     head = f"*{link(card.url, card.title)}*"
     dateline = _dateline(card)
     if dateline:
@@ -207,9 +253,7 @@ def card_blocks(card: ArticleCard, max_claims: int) -> list[dict[str, Any]]:
         blocks.append(_context("No attributed claims found in this article."))
         return blocks
     blocks.extend(_section(f"• {claim_mrkdwn(c)}") for c in shown)
-    hint = _more_hint(card, len(shown))
-    if hint:
-        blocks.append(_context(hint))
+    blocks.extend(_more_blocks(card, len(shown), expandable))
     return blocks
 
 
@@ -292,6 +336,28 @@ def search_blocks(page: SearchPage) -> list[dict[str, Any]]:
     return _fit(blocks)
 
 
+def article_claims_blocks(page: ArticleClaimsPage) -> list[dict[str, Any]]:
+    """Every claim the thread shows of an article, a page at a time, with Previous/Next."""
+    card = page.card
+    first = page.page * page.page_size + 1
+    last = first + len(page.lines) - 1
+    head = f"*{link(card.url, card.title)}* — claims {first}–{last} of {len(card.claims)}"
+    blocks = [_section(head)]
+    blocks.extend(_section(f"• {claim_mrkdwn(c)}") for c in page.lines)
+    buttons = []
+    if card.article_id is not None and page.page > 0:
+        buttons.append(_article_button("Previous", SHOW_ALL_ACTION, card.article_id, page.page - 1))
+    if card.article_id is not None and page.has_more:
+        buttons.append(_article_button("Next", SHOW_ALL_ACTION, card.article_id, page.page + 1))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": "claims_article_paging", "elements": buttons})
+    return _fit(blocks)
+
+
+def article_claims_text(page: ArticleClaimsPage) -> str:
+    return "\n".join([page.card.title, *(f"• {claim_text(c)}" for c in page.lines)])
+
+
 def _page_button(label: str, action_id: str, query: str, page: int) -> dict[str, Any]:
     value = json.dumps({"q": query, "p": page}, ensure_ascii=False)
     return {
@@ -318,13 +384,28 @@ def search_text(page: SearchPage) -> str:
 # --- digests ------------------------------------------------------------------------------------
 
 
-def digest_blocks(view: DigestView, max_claims: int = 4) -> list[dict[str, Any]]:
+def digest_period(view: DigestView) -> str:
+    """The span a digest covers, in the channel's time zone ("2 Dec 09:00 – 3 Dec 09:00 (Europe/Paris)"):
+    a digest posted on the 3rd is about what was shared the day before, not about the 3rd."""
+    if view.since is None or view.until is None:
+        return view.day.isoformat()
+    try:
+        tz: tzinfo = ZoneInfo(view.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = UTC
+    since, until = view.since.astimezone(tz), view.until.astimezone(tz)
+    start = f"{since.day} {since:%b %H:%M}"
+    end = f"{until:%H:%M}" if since.date() == until.date() else f"{until.day} {until:%b %H:%M}"
+    return f"{start} – {end} ({view.timezone})"
+
+
+def digest_blocks(view: DigestView, max_claims: int = DIGEST_MAX_CLAIMS) -> list[dict[str, Any]]:
     """Claims shared in a channel over a day, grouped by article; ``_fit`` adds the "N more" line."""
     total = sum(c.total_claims for c in view.cards)
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "Daily digest of claims"}},
         _context(
-            f"Shared in {view.channel_label} · {view.day.isoformat()} · "
+            f"Shared in {view.channel_label} · {digest_period(view)} · "
             f"{plural(len(view.cards), 'article')} · {plural(total, 'claim')}"
         ),
     ]
@@ -334,9 +415,10 @@ def digest_blocks(view: DigestView, max_claims: int = 4) -> list[dict[str, Any]]
     return _fit(blocks, unit="articles")
 
 
-def digest_text(view: DigestView, max_claims: int | None = None) -> str:
+def digest_text(view: DigestView, max_claims: int | None = DIGEST_MAX_CLAIMS) -> str:
+    """The same view as ``digest_blocks``, as text (the CLI and Slack's plain fallback)."""
     total = sum(c.total_claims for c in view.cards)
-    head = f"Claims shared in {view.channel_label} — {view.day.isoformat()}"
+    head = f"Claims shared in {view.channel_label} — {digest_period(view)}"
     head += f" ({plural(len(view.cards), 'article')}, {plural(total, 'claim')})"
     if not view.cards:
         return head + "\nNothing shared."
@@ -386,7 +468,7 @@ def home_blocks(
     if not cards:
         blocks.append(_section("Nothing shared yet. Post a link to a news article in a channel I'm in."))
     for card in cards:
-        blocks.extend(card_blocks(card, max_claims=2))
+        blocks.extend(card_blocks(card, max_claims=2, expandable=False))
     if failed:
         blocks.append({"type": "divider"})
         blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Links I couldn't read"}})

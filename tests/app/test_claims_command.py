@@ -85,6 +85,7 @@ def test_search_never_crosses_workspaces_or_leaks_private_channels(slack: SlackH
         slack, page_server.url("council-flood-defences.html"), team=GLOBEX, channel=GENERAL, user=CAROL
     )
     share_and_wait(slack, page_server.url(SEED))  # ACME, public
+
     def search(query: str, team: str = ACME, channel: str = NEWS, user: str = BOB) -> str:
         return rendered(run_command(slack, query, team=team, channel=channel, user=user))
 
@@ -96,3 +97,55 @@ def test_search_never_crosses_workspaces_or_leaks_private_channels(slack: SlackH
     assert "No claims match" in search("northvale", channel=NEWS)
     assert "No claims match" in search("northvale", team=GLOBEX, channel=GENERAL, user=CAROL)
     assert "Northvale" in search("northvale", channel=DESK)
+
+
+def thread_reply(slack: SlackHarness) -> dict[str, Any]:
+    return [c for c in slack.standin.calls_to("chat.postMessage") if c.ok][-1].params
+
+
+def click(
+    slack: SlackHarness, value: str, *, team: str = ACME, channel: str = NEWS, user: str = BOB, **kw: Any
+) -> dict[str, Any]:
+    key = f"click-{slack.next_ts()}"
+    slack.sender.block_action(
+        team,
+        channel,
+        user,
+        "claims_article",
+        value,
+        response_url=slack.standin.response_url(key, channel=channel),
+        **kw,
+    )
+    return slack.standin.wait_for(f"response_url:{key}", timeout=20)[0].params
+
+
+def test_show_all_lists_every_claim_the_thread_left_out(slack: SlackHarness, page_server) -> None:
+    share_and_wait(slack, page_server.url(SEED))
+    reply = thread_reply(slack)
+    blocks = reply["blocks"] if isinstance(reply["blocks"], list) else json.loads(reply["blocks"])
+    [button] = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    total = int(button["text"]["text"].split()[2])
+    assert button["action_id"] == "claims_article" and total > 6
+    first = click(slack, button["value"])
+    assert first["response_type"] == "ephemeral" and first["replace_original"] is False
+    claims = [b for b in first["blocks"] if b["type"] == "section" and b["text"]["text"].startswith("•")]
+    assert len(claims) == min(total, 10)
+    assert f"claims 1–{len(claims)} of {total}" in rendered(first)
+    if total > 10:
+        [next_button] = [e for b in first["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        ephemeral = {"type": "message", "message_ts": "1.2", "channel_id": NEWS, "is_ephemeral": True}
+        second = click(slack, next_button["value"], container=ephemeral)
+        assert second["replace_original"] is True and f"claims 11–{total}" in rendered(second)
+
+
+def test_show_all_follows_where_the_click_happened(slack: SlackHarness, page_server) -> None:
+    share_and_wait(slack, page_server.url("northvale-layoffs.html"), channel=DESK)  # ACME, private
+    reply = thread_reply(slack)
+    blocks = reply["blocks"] if isinstance(reply["blocks"], list) else json.loads(reply["blocks"])
+    values = [e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    value = values[0] if values else json.dumps({"a": 1, "p": 0})
+    assert "Northvale" in rendered(click(slack, value, channel=DESK))
+    for team, channel, user in ((ACME, NEWS, BOB), (GLOBEX, GENERAL, CAROL)):
+        refused = click(slack, value, team=team, channel=channel, user=user)
+        assert refused["text"].startswith(":warning:") and "Northvale" not in rendered(refused)
+    assert click(slack, "not json")["text"].startswith(":warning:")

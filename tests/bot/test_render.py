@@ -1,10 +1,13 @@
 """Block Kit builders: content, emphasis and Slack's limits."""
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 
 from bot.views import slack_limits as limits
 from bot.views.render import (
+    DIGEST_MAX_CLAIMS,
+    SHOW_ALL_ACTION,
     ArticleCard,
     ClaimLine,
     DigestView,
@@ -62,8 +65,18 @@ def test_summary_cuts_claims_and_says_how_many_more() -> None:
     blocks = summary_blocks([card(10)], max_claims=4)
     claim_sections = [b for b in blocks if b["type"] == "section" and "Konashenkov" in b["text"]["text"]]
     assert len(claim_sections) == 4
-    assert "6 more claims" in texts(blocks)
-    assert '/claims source:\\"Igor Konashenkov\\"' in texts(blocks)
+    assert "6 more claims not shown" in texts(blocks)  # the CLI's card: no stored article to list
+
+
+def test_a_stored_article_offers_all_its_claims_behind_a_button() -> None:
+    stored = dataclasses.replace(card(10), article_id=42)
+    blocks = summary_blocks([stored], max_claims=4)
+    assert "Showing 4 of 10 claims" in texts(blocks)
+    [button] = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert button["action_id"] == SHOW_ALL_ACTION and button["text"]["text"] == "Show all 10 claims"
+    assert json.loads(button["value"]) == {"a": 42, "p": 0}
+    home = home_blocks([stored], [], [])
+    assert all(b["type"] != "actions" for b in home)  # App Home has no conversation to answer in
 
 
 def test_summary_lists_extra_articles_by_title_and_failures_in_one_line() -> None:
@@ -130,6 +143,28 @@ def test_digest_groups_by_article_and_caps_with_more_line() -> None:
     assert len(blocks) <= limits.MAX_BLOCKS
     assert "not shown" in blocks[-1]["elements"][0]["text"]
     assert "A0" in digest_text(view) and "A29" in digest_text(view)
+
+
+def test_the_digest_says_the_period_it_covers_in_the_channels_time_zone() -> None:
+    view = DigestView(
+        channel_label="#news",
+        day=date(2022, 3, 3),
+        cards=[card(2, "A")],
+        since=datetime(2022, 3, 2, 8, 0, tzinfo=UTC),
+        until=datetime(2022, 3, 3, 8, 0, tzinfo=UTC),
+        timezone="Europe/Paris",
+    )
+    period = "2 Mar 09:00 – 3 Mar 09:00 (Europe/Paris)"
+    assert texts(digest_blocks(view)).count(period) == 1
+    assert digest_text(view).splitlines()[0] == f"Claims shared in #news — {period} (1 article, 2 claims)"
+
+
+def test_the_command_line_digest_shows_what_slack_shows() -> None:
+    view = DigestView(channel_label="#news", day=date(2022, 3, 3), cards=[card(9, "A")])
+    in_slack = [b["text"]["text"] for b in digest_blocks(view) if b["type"] == "section"][1:]
+    printed = [line for line in digest_text(view).splitlines() if line.startswith("  • ")]
+    assert len(printed) == len(in_slack) == DIGEST_MAX_CLAIMS
+    assert digest_text(view).splitlines()[-1] == f"  … {9 - DIGEST_MAX_CLAIMS} more claims"
 
 
 def test_claims_nested_in_a_claim_of_the_same_source_are_shown_once() -> None:
