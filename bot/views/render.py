@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.views import slack_limits as limits
 
-NUMBER = re.compile(r"(?<![\w*])\d[\d,.]*\d%?(?![\w*])|(?<![\w*])\d%?(?![\w*])")
+# A whole quantity, not digits inside a name: "S-300", "F-16" and "COVID-19" stay as they are.
+_NOT_IN_NAME = r"(?<![\w*])(?<!\w[-‐–])"
+NUMBER = re.compile(rf"{_NOT_IN_NAME}\d[\d,.]*\d%?(?![\w*])|{_NOT_IN_NAME}\d%?(?![\w*])")
 
 
 @dataclass(frozen=True, slots=True)

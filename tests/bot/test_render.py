@@ -56,6 +56,13 @@ def test_claim_line_shows_source_role_cue_and_bold_numbers() -> None:
     assert "*1,597* Russian military personnel" in line
 
 
+def test_only_whole_quantities_are_bold_not_digits_inside_names() -> None:
+    line = claim_mrkdwn(
+        ClaimLine(content="39 S-300 systems and 12 F-16 jets, up 4.5% since COVID-19", source="X")
+    )
+    assert "*39* S-300 systems and *12* F-16 jets, up *4.5%* since COVID-19" in line
+
+
 def test_mrkdwn_control_characters_are_escaped() -> None:
     line = claim_mrkdwn(ClaimLine(content="a <b> & c", source="X <y>"))
     assert "&lt;b&gt; &amp; c" in line and "X &lt;y&gt;" in line
