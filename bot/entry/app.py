@@ -33,7 +33,9 @@ BOT_SCOPES = [
     "groups:history",
     "groups:read",
     "im:history",
+    "im:read",
     "mpim:history",
+    "mpim:read",
     "reactions:write",
     "users:read",
 ]
