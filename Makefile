@@ -21,7 +21,7 @@ services:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) services lint
+test: services $(STAMP) lint
 	$(BIN)/python -m pytest -q --db=both
 
 # The attribution bench needs the PolNeAR gold file (see bench/attribution.py); without it, it says how to make it.
