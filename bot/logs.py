@@ -33,15 +33,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def configure(level: str = "INFO", fmt: str = "text") -> None:
-    """Send our loggers to stderr at ``level`` (a name such as INFO), as text or JSON lines."""
+def configure(level: str = "INFO", fmt: str = "text", *, handler: logging.Handler | None = None) -> None:
+    """Send our loggers to stderr at ``level`` (a name such as INFO), as text or JSON lines.
+
+    ``handler`` replaces the plain stderr handler for text (the CLI's rich one on a terminal); JSON lines
+    always go to a plain stream, one object per line, whatever the terminal.
+    """
     if fmt not in ("text", "json"):
         raise ValueError(f"CLAIMBOT_LOG_FORMAT must be text or json, not {fmt!r}")
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         raise ValueError(f"CLAIMBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    if fmt == "json" or handler is None:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     for name in OUR_LOGGERS:
         log = logging.getLogger(name)
         log.handlers = [handler]

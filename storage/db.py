@@ -23,12 +23,21 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-class SchemaNotCurrent(Exception):
+class DatabaseProblem(Exception):
+    """The configured database can't be used; the message is one line for the operator, no password."""
+
+
+class DatabaseUnavailable(DatabaseProblem):
+    """The database can't be reached or isn't there: a wrong URL, a server down, a missing file or folder."""
+
+
+class SchemaNotCurrent(DatabaseProblem):
     """The database is behind (or ahead of) this code's migrations: the app must not start on it."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, current: str | None = None, head: str | None = None) -> None:
         self.url = url
-        super().__init__(f"the database at {url} is not migrated: run `claimbot db upgrade`")
+        state = f" (it is at {current}, this code needs {head})" if current and head else ""
+        super().__init__(f"the database at {url} is not migrated{state}: run `claimbot db upgrade`")
 
 
 def normalize_url(url: str | sa.URL) -> sa.URL:
@@ -69,7 +78,8 @@ def make_engine(url: str | sa.URL, **kwargs: Any) -> Engine:
         sa.event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     if u.get_backend_name() == "postgresql":
-        connect_args = {"prepare_threshold": None, **kwargs.pop("connect_args", {})}
+        # connect_timeout: a firewalled host fails in seconds instead of hanging the command.
+        connect_args = {"prepare_threshold": None, "connect_timeout": 10, **kwargs.pop("connect_args", {})}
         kwargs.setdefault("pool_pre_ping", True)
         return sa.create_engine(u, connect_args=connect_args, **kwargs)
     return sa.create_engine(u, **kwargs)
@@ -110,9 +120,15 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 @contextmanager
 def _migration_connection(url: str | sa.URL) -> Iterator[Connection]:
-    engine = make_engine(url, poolclass=sa.pool.NullPool)  # the connection is thrown away afterwards
+    """A throwaway connection; it may create an SQLite file (upgrade does), never its folder."""
+    check_sqlite_file(url, must_exist=False)
+    engine = make_engine(url, poolclass=sa.pool.NullPool)
     try:
-        with engine.connect() as conn:
+        try:
+            conn = engine.connect()
+        except sa.exc.DBAPIError as exc:
+            raise connect_error(url, exc) from exc
+        with conn:
             prepare_migration_connection(conn)
             yield conn
     finally:
@@ -166,11 +182,90 @@ def current_revision(engine: Engine | Connection) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def ensure_current(engine: Engine) -> None:
-    """Refuse to run on a database whose schema is not exactly this code's head revision."""
+def sqlite_file(url: str | sa.URL) -> Path | None:
+    """The file an SQLite URL names; None for other backends, in-memory and ``file:`` URI databases."""
+    u = normalize_url(url)
+    database = u.database
+    if u.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:") or u.query.get("uri"):
+        return None
+    return Path(database)
+
+
+def check_sqlite_file(url: str | sa.URL, *, must_exist: bool) -> None:
+    """Say what is wrong with an SQLite path before connecting: sqlite3 would create a missing file (a typo
+    leaves an empty database behind) and reports a missing folder as "unable to open database file"."""
+    path = sqlite_file(url)
+    if path is None:
+        return
+    if not path.parent.is_dir():
+        raise DatabaseUnavailable(
+            f"cannot open the SQLite database {safe_url(url)}: "
+            f"the folder {path.parent.absolute()} does not exist"
+        )
+    if must_exist and not path.is_file():
+        raise DatabaseUnavailable(
+            f"there is no SQLite database at {path.absolute()} "
+            "(check DATABASE_URL; `claimbot db upgrade` creates it)"
+        )
+
+
+def connect_error(url: str | sa.URL, exc: BaseException) -> DatabaseUnavailable:
+    """One line saying why the server refused or could not be reached, without the password."""
+    reason = _driver_reason(exc)
+    target = safe_url(url)
+    password = normalize_url(url).password
+    if password:
+        reason = reason.replace(str(password), "***")
+    if reason.startswith("database ") and reason.endswith("does not exist"):
+        name = normalize_url(url).database
+        return DatabaseUnavailable(
+            f"no such database {name!r} on the server of {target}: create it (createdb {name}), "
+            "then run `claimbot db upgrade`"
+        )
+    return DatabaseUnavailable(f"cannot connect to the database at {target}: {reason}")
+
+
+def _driver_reason(exc: BaseException) -> str:
+    """The driver's own words, first line only, without psycopg's "connection ... failed: FATAL:" prefix."""
+    orig = getattr(exc, "orig", None) or exc
+    line = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    line = line.removeprefix("connection failed: ")
+    if line.startswith("connection to server") and " failed: " in line:
+        line = line.split(" failed: ", 1)[1]
+    return line.removeprefix("FATAL:").strip() or type(orig).__name__
+
+
+def probe(engine: Engine) -> str | None:
+    """The database's revision (None: no schema), once it answers; DatabaseUnavailable when it doesn't.
+
+    A missing SQLite file is an empty database: it reads as no schema and is not created here.
+    """
+    check_sqlite_file(engine.url, must_exist=False)
+    path = sqlite_file(engine.url)
+    if path is not None and not path.exists():
+        return None
     try:
-        current = current_revision(engine)
-    except sa.exc.OperationalError as exc:
-        raise SchemaNotCurrent(safe_url(engine)) from exc
-    if current != head_revision():
-        raise SchemaNotCurrent(safe_url(engine))
+        conn = engine.connect()
+    except sa.exc.DBAPIError as exc:
+        raise connect_error(engine.url, exc) from exc
+    try:
+        return current_revision(conn)
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseUnavailable(
+            f"cannot read the database at {safe_url(engine)}: {_driver_reason(exc)}"
+        ) from exc
+    finally:
+        conn.close()
+
+
+def ensure_current(engine: Engine) -> None:
+    """Refuse to run on a database whose schema is not exactly this code's head revision.
+
+    "Not migrated" only when the database answers and lacks the schema; a wrong URL, a server down or a
+    missing folder raises DatabaseUnavailable saying which.
+    """
+    current, head = probe(engine), head_revision()
+    if current != head:
+        raise SchemaNotCurrent(safe_url(engine), current, head)

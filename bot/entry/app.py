@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -43,6 +44,29 @@ BOT_SCOPES = [
 
 class SlackConfigError(Exception):
     """The Slack credentials present don't make a runnable app; the message says what to set."""
+
+
+class _EnvTokenNotice(logging.Filter):
+    """Drop Bolt's "As you gave client as well, token will be unused." at start.
+
+    Bolt's App falls back to os.environ["SLACK_BOT_TOKEN"] whenever no ``token`` argument is given (an
+    empty one too), then warns that the client's token wins. We always give it a client built from our
+    settings (the API URL, the retry handlers, the same token), so on every start that warning is noise;
+    passing no client would lose the API URL. Only that one record, only on Bolt's logger, is dropped.
+    """
+
+    message = warning_client_prioritized_and_token_skipped()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.message
+
+
+def bolt_logger() -> logging.Logger:
+    """Bolt's framework logger, without the notice above."""
+    log = logging.getLogger("bot.slack")
+    if not any(isinstance(f, _EnvTokenNotice) for f in log.filters):
+        log.addFilter(_EnvTokenNotice())
+    return log
 
 
 def installation_store(services: Services) -> SQLAlchemyInstallationStore:
@@ -86,7 +110,7 @@ def create_app(deps: AppDeps, *, client: WebClient | None = None, socket_mode: b
         "name": "claimbot",
         "client": client,
         "signing_secret": secret or "",
-        "logger": logging.getLogger("bot.slack"),
+        "logger": bolt_logger(),
         # Bolt's authorization reads body["event"] before any app middleware: a malformed one must stop first.
         "before_authorize": malformed_event_guard,
     }

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.config import Settings
 from bot.errors import BotError, reason_of
+from storage.search import MAX_LIMIT
 
 if TYPE_CHECKING:
     from bot.claims import Claim
@@ -37,6 +38,8 @@ TEAM_HELP = (
     "Only this Slack workspace (team id), seen as its members see it: no private-channel claims "
     "unless --channel names the channel. Without it, the operator sees everything."
 )
+# A boolean option is a plain flag: an empty metavar keeps the help from showing "--json <bool>".
+FLAG = ""
 
 
 @dataclass
@@ -60,10 +63,34 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _print_version(value: bool) -> None:
+    """``--version``: the installed package's version, so a bug report says which code ran."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            out.print(f"claimbot {version('claimbot')}", markup=False)
+        except PackageNotFoundError:
+            out.print("claimbot (not installed: no version)", markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_callback(
     ctx: typer.Context,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens (DEBUG).")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", metavar=FLAG, help="Log what happens (DEBUG).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            metavar=FLAG,
+            callback=_print_version,
+            is_eager=True,
+            help="Print claimbot's version and exit.",
+        ),
+    ] = False,
     database_url: Annotated[
         str | None, typer.Option(help="Database URL (default: env DATABASE_URL or sqlite:///claimbot.db).")
     ] = None,
@@ -82,15 +109,21 @@ def _settings(ctx: typer.Context) -> Settings:
     return ctx.ensure_object(CliState).settings
 
 
-def _services(ctx: typer.Context) -> Services:
+def _services(ctx: typer.Context, *, read_only: bool = False) -> Services:
+    """Services on a migrated database; a command that only reads refuses a missing SQLite file rather than
+    leaving an empty one behind (a typo in DATABASE_URL)."""
     from bot.services import Services
-    from storage.db import SchemaNotCurrent
+    from storage.db import DatabaseProblem, check_sqlite_file
 
+    settings = _settings(ctx)
     try:
-        return Services.create(_settings(ctx))
-    except SchemaNotCurrent as exc:
+        if read_only:
+            check_sqlite_file(settings.database_url, must_exist=True)
+        return Services.create(settings)
+    except DatabaseProblem as exc:
+        logger.debug("database check failed", exc_info=True)
         raise fail(str(exc)) from None
-    except Exception as exc:  # a wrong URL or an unreachable server: one line, no traceback
+    except Exception as exc:  # anything else the driver says: one line, no traceback
         logger.debug("database connection failed", exc_info=True)
         raise fail(f"cannot open the database: {str(exc).splitlines()[0]}") from None
 
@@ -105,6 +138,15 @@ def _progress(total: int) -> Progress:
         transient=True,
         disable=total < 2 or not err.is_terminal,
     )
+
+
+def _print_above(progress: Progress, text: str) -> None:
+    """Print a result on stdout; on a terminal that also shows the live bar, print it above the bar through
+    the bar's console, or the bar's line and the text run together."""
+    if not progress.disable and out.is_terminal:
+        progress.console.print(text, markup=False, highlight=False)
+    else:
+        typer.echo(text)
 
 
 def claim_json(claim: Claim) -> dict[str, Any]:
@@ -134,7 +176,7 @@ def extract(
         list[str], typer.Argument(help="URLs, .html or .txt files; '-' reads JSON lines from stdin.")
     ],
     as_json: Annotated[
-        bool, typer.Option("--json", help="One JSON object per input, one line each.")
+        bool, typer.Option("--json", metavar=FLAG, help="One JSON object per input, one line each.")
     ] = False,
 ) -> None:
     """Print the claims of one or more articles (nothing is stored)."""
@@ -230,7 +272,7 @@ def ingest(
                 status = "stored" if result.created else "already stored"
                 progress.console.print(f"[green]{status}[/green]: {spec}", highlight=False)
                 card = card_for(services, result.article_id)
-                typer.echo(card_text(card, settings.summary_max_claims) + "\n")
+                _print_above(progress, card_text(card, settings.summary_max_claims) + "\n")
             except BotError as exc:
                 failed += 1
                 logger.warning("ingest failed for %s: %s", spec, reason_of(exc))
@@ -247,9 +289,17 @@ def search(
     query: Annotated[
         str, typer.Argument(help='Words, "phrases", source:NAME, since:7d, in:CHANNEL, include:hidden.')
     ],
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many results.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per result.")] = False,
+    limit: Annotated[
+        int, typer.Option(min=1, max=MAX_LIMIT, help=f"How many results (at most {MAX_LIMIT}).")
+    ] = 20,
+    as_json: Annotated[
+        bool, typer.Option("--json", metavar=FLAG, help="One JSON object per result.")
+    ] = False,
     team: Annotated[str | None, typer.Option(help=TEAM_HELP)] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(help="With --team: search as from inside this channel (its private claims too)."),
+    ] = None,
 ) -> None:
     """Search stored claims, newest first (the same search /claims uses)."""
     from bot.features.search import search_line
@@ -257,10 +307,10 @@ def search(
     from storage.search import QueryError
     from storage.search import search as run_search
 
-    services = _services(ctx)
+    services = _services(ctx, read_only=True)
     try:
         with services.reading() as session:
-            hits = run_search(session, query, team=team, limit=limit)
+            hits = run_search(session, query, team=team, viewer_channel=channel, limit=limit)
     except QueryError as exc:
         raise fail(f"bad query: {exc}") from None
     finally:
@@ -311,7 +361,7 @@ def digest(
     from bot.views.render import digest_text
 
     window = parse_window(since)
-    services = _services(ctx)
+    services = _services(ctx, read_only=True)
     now = datetime.now(UTC)
     with services.reading() as session:
         view = digest_view(
@@ -339,6 +389,8 @@ def db_upgrade(
     settings = _settings(ctx)
     try:
         db.upgrade(settings.database_url, revision)
+    except db.DatabaseProblem as exc:
+        raise fail(str(exc)) from None
     except Exception as exc:
         logger.debug("upgrade failed", exc_info=True)
         raise fail(f"migration failed: {str(exc).splitlines()[0]}") from None
@@ -350,9 +402,15 @@ def db_current(ctx: typer.Context) -> None:
     """Print the database's revision and whether it is up to date."""
     from storage import db
 
-    engine = db.make_engine(_settings(ctx).database_url)
-    current, head = db.current_revision(engine), db.head_revision()
-    engine.dispose()
+    url = _settings(ctx).database_url
+    engine = db.make_engine(url)
+    try:
+        db.check_sqlite_file(url, must_exist=True)
+        current, head = db.probe(engine), db.head_revision()
+    except db.DatabaseProblem as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
     out.print(
         f"{current or 'empty'} (head {head}){'' if current == head else ' — run `claimbot db upgrade`'}"
     )
@@ -360,26 +418,137 @@ def db_current(ctx: typer.Context) -> None:
 
 def _check_database(ctx: typer.Context) -> None:
     """Refuse to start on an unmigrated database, with the command that fixes it."""
-    _services(ctx).close()
+    _services(ctx, read_only=True).close()
+
+
+SLACK_CHECK_TIMEOUT = 10.0
+# What Slack answers for a token it does not accept (auth.test, apps.connections.open).
+REFUSED_TOKEN = {
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "not_allowed_token_type",
+    "missing_scope",
+}
+
+
+class SlackCheckFailed(Exception):
+    """A Slack credential is refused, or Slack can't be reached; the message is the one line to print."""
+
+
+def missing_slack_settings(settings: Settings, *, socket_mode: bool) -> list[str]:
+    """Every setting the mode needs and lacks, so one try lists them all."""
+    missing = []
+    if socket_mode and not settings.slack_app_token:
+        missing.append("SLACK_APP_TOKEN (app-level token xapp-…, scope connections:write)")
+    if not socket_mode and not settings.slack_signing_secret:
+        missing.append("SLACK_SIGNING_SECRET (Basic Information → App Credentials)")
+    if not settings.slack_bot_token:
+        if settings.slack_client_id and not settings.slack_client_secret:
+            missing.append("SLACK_CLIENT_SECRET (OAuth installs, with SLACK_CLIENT_ID)")
+        elif settings.slack_client_secret and not settings.slack_client_id:
+            missing.append("SLACK_CLIENT_ID (OAuth installs, with SLACK_CLIENT_SECRET)")
+        elif not settings.slack_client_id:
+            missing.append("SLACK_BOT_TOKEN (xoxb-…; or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth)")
+    return missing
+
+
+def require_slack_settings(settings: Settings, *, socket_mode: bool) -> None:
+    missing = missing_slack_settings(settings, socket_mode=socket_mode)
+    if missing:
+        mode = "Socket Mode (claimbot run)" if socket_mode else "HTTP mode (claimbot serve)"
+        raise fail(f"{mode} needs settings that are not set: {'; '.join(missing)}")
+
+
+def slack_call(settings: Settings, method: str, setting: str, token: str) -> dict[str, Any]:
+    """Call one Web API method with a timeout and no retries; a refusal or no answer is one line."""
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    client = WebClient(token=token, base_url=settings.slack_api_url, timeout=SLACK_CHECK_TIMEOUT)
+    try:
+        return dict(client.api_call(method).data)  # type: ignore[arg-type]
+    except SlackApiError as exc:
+        data = exc.response.data if isinstance(exc.response.data, dict) else {}
+        error = data.get("error")
+        if error in REFUSED_TOKEN:
+            raise SlackCheckFailed(f"Slack refused {setting}: {method} answered {error}") from None
+        if error:
+            raise SlackCheckFailed(f"{method} with {setting} failed: Slack answered {error}") from None
+        raise SlackCheckFailed(
+            f"{settings.slack_api_url} is not Slack's Web API: {method} answered HTTP "
+            f"{exc.response.status_code} (check CLAIMBOT_SLACK_API_URL)"
+        ) from None
+    except OSError as exc:  # refused, unresolvable, timed out (URLError and socket errors are OSErrors)
+        reason = getattr(exc, "reason", exc)
+        reason = getattr(reason, "strerror", None) or str(reason) or type(exc).__name__
+        raise SlackCheckFailed(f"cannot reach Slack at {settings.slack_api_url}: {reason}") from None
+
+
+def check_slack(settings: Settings, *, socket_mode: bool) -> None:
+    """Try the credentials before starting: the bot token with auth.test, the app-level token (Socket
+    Mode) with apps.connections.open. OAuth installs are checked per workspace when events come."""
+    oauth = bool(settings.slack_client_id and settings.slack_client_secret)
+    if settings.slack_bot_token and not oauth:
+        token = settings.slack_bot_token.get_secret_value()
+        answer = slack_call(settings, "auth.test", "SLACK_BOT_TOKEN", token)
+        logger.info("SLACK_BOT_TOKEN is the bot %s of %s", answer.get("user_id"), answer.get("team_id"))
+    if socket_mode and settings.slack_app_token:
+        app_token = settings.slack_app_token.get_secret_value()
+        if not app_token.startswith("xapp-"):
+            raise SlackCheckFailed(
+                "SLACK_APP_TOKEN must be an app-level token (xapp-…, Basic Information → App-Level Tokens)"
+            )
+        slack_call(settings, "apps.connections.open", "SLACK_APP_TOKEN", app_token)
+
+
+def _prepare_slack(ctx: typer.Context, *, socket_mode: bool) -> Settings:
+    """Everything a Slack process checks before it starts: settings, database, credentials."""
+    settings = _settings(ctx)
+    setup_app_logging(settings)
+    require_slack_settings(settings, socket_mode=socket_mode)
+    _check_database(ctx)
+    try:
+        check_slack(settings, socket_mode=socket_mode)
+    except SlackCheckFailed as exc:
+        raise fail(str(exc)) from None
+    return settings
+
+
+def setup_app_logging(settings: Settings) -> None:
+    """The app's log lines on stderr at CLAIMBOT_LOG_LEVEL (INFO), as text or JSON, secrets redacted."""
+    from bot import logs
+    from bot.slack import redaction
+
+    secrets = (settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret)
+    redaction.install(s.get_secret_value() for s in (*secrets, settings.slack_client_secret) if s)
+    handler = None
+    if settings.log_format == "text" and err.is_terminal:
+        handler = RichHandler(console=err, show_path=False, rich_tracebacks=False)
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    try:
+        logs.configure(settings.log_level, settings.log_format, handler=handler)
+    except ValueError as exc:
+        raise fail(f"bad configuration: {exc}", 2) from None
 
 
 @app.command()
 def run(ctx: typer.Context) -> None:
     """Run the Slack app in Socket Mode (no public URL needed): SLACK_BOT_TOKEN and SLACK_APP_TOKEN."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_bolt.error import BoltError
 
     from bot.entry.app import SlackConfigError
     from bot.entry.runtime import build_runtime
 
-    settings = _settings(ctx)
-    setup_logging(logging.INFO)
-    if not settings.slack_app_token:
-        raise fail("Socket Mode needs SLACK_APP_TOKEN (an app-level token with connections:write)")
-    _check_database(ctx)
+    settings = _prepare_slack(ctx, socket_mode=True)
+    assert settings.slack_app_token is not None
     try:
         runtime = build_runtime(settings, socket_mode=True)
-    except SlackConfigError as exc:
-        raise fail(str(exc)) from None
+    except (SlackConfigError, BoltError) as exc:
+        raise fail(str(exc).splitlines()[0]) from None
     try:
         SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value()).start()
     finally:
@@ -396,10 +565,7 @@ def serve(
     import os
     import shutil
 
-    settings = _settings(ctx)
-    if not settings.slack_signing_secret:
-        raise fail("HTTP mode needs SLACK_SIGNING_SECRET")
-    _check_database(ctx)
+    settings = _prepare_slack(ctx, socket_mode=False)
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
     bind = f"0.0.0.0:{port or settings.port}"
     args = [

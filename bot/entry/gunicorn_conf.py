@@ -13,6 +13,11 @@ from typing import Any
 
 preload_app = True
 worker_class = "gthread"
+# SIGTERM (systemd, Docker, a platform's deploy): workers finish what they hold, then exit; 10 s at most.
+graceful_timeout = 10
+# gunicorn 25+ opens one control socket per user ($HOME/.gunicorn/gunicorn.ctl): two `claimbot serve`
+# on one machine would take it from each other, and claimbot has no use for gunicornc.
+control_socket_disable = True
 
 
 def post_worker_init(worker: Any) -> None:
