@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import TextIO
 
 OUR_LOGGERS = ("bot", "handlers", "storage")
 CONTEXT_FIELDS = ("share_id", "share_ids", "team", "channel", "event_id", "url")
@@ -33,10 +34,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def configure(level: str = "INFO", fmt: str = "text", *, handler: logging.Handler | None = None) -> None:
-    """Send our loggers to stderr at ``level`` (a name such as INFO), as text or JSON lines.
+def configure(
+    level: str = "INFO",
+    fmt: str = "text",
+    *,
+    handler: logging.Handler | None = None,
+    stream: TextIO | None = None,
+) -> None:
+    """Send our loggers to ``stream`` (stderr) at ``level`` (a name such as INFO), as text or JSON lines.
 
-    ``handler`` replaces the plain stderr handler for text (the CLI's rich one on a terminal); JSON lines
+    ``handler`` replaces the plain stream handler for text (the CLI's rich one on a terminal); JSON lines
     always go to a plain stream, one object per line, whatever the terminal.
     """
     if fmt not in ("text", "json"):
@@ -45,7 +52,7 @@ def configure(level: str = "INFO", fmt: str = "text", *, handler: logging.Handle
     if not isinstance(numeric, int):
         raise ValueError(f"CLAIMBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
     if fmt == "json" or handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = logging.StreamHandler(stream or sys.stderr)
         handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     for name in OUR_LOGGERS:
         log = logging.getLogger(name)

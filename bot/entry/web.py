@@ -22,6 +22,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import sqlalchemy as sa
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import logs
 from bot.config import Settings
 from bot.entry.runtime import Runtime, assemble_runtime
 from bot.services import Services, shared_pipeline
@@ -103,7 +104,9 @@ def database_problem(services: Services) -> str | None:
 
 def wsgi_app(settings: Settings | None = None) -> ClaimbotWSGI:
     """Factory for gunicorn: settings from the environment; the runtime is built in each worker."""
-    app = ClaimbotWSGI(settings or Settings())
+    settings = settings or Settings()
+    logs.configure(settings.log_level, settings.log_format)  # the master's own lines: loading, checks
+    app = ClaimbotWSGI(settings)
     app.preload()
     return app
 

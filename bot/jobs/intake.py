@@ -34,7 +34,11 @@ def accept(services: Services, queue: JobQueue, message: SharedMessage) -> list[
     """Record the message's links and queue them; returns the new share ids (empty for a duplicate)."""
     with services.transaction() as session:
         if message.event_id and not repository.remember_event(session, message.team, message.event_id):
-            logger.info("event %s already received", message.event_id)
+            logger.info(
+                "event %s already received",
+                message.event_id,
+                extra={"event_id": message.event_id, "team": message.team, "channel": message.channel},
+            )
             return []
         created = []
         for url in message.links:
@@ -52,6 +56,18 @@ def accept(services: Services, queue: JobQueue, message: SharedMessage) -> list[
             if is_new:
                 created.append(share.id)
     if created:
+        logger.info(
+            "shares %s recorded for %s/%s",
+            created,
+            message.team,
+            message.channel,
+            extra={
+                "share_ids": created,
+                "team": message.team,
+                "channel": message.channel,
+                "event_id": message.event_id,
+            },
+        )
         queue.submit(created)
     else:
         logger.info("links of %s/%s already shared", message.channel, message.message_ts)

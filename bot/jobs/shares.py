@@ -137,9 +137,13 @@ def summarise_share(services: Services, share_id: int, url: str, policy: JobPoli
             raise
         reason = reason_of(exc)
         if isinstance(exc, BotError):
-            logger.info("share %s (%s) failed: %s", share_id, url, reason)
+            logger.info(
+                "share %s (%s) failed: %s", share_id, url, reason, extra={"share_id": share_id, "url": url}
+            )
         else:
-            logger.exception("share %s (%s) failed unexpectedly", share_id, url)
+            logger.exception(
+                "share %s (%s) failed unexpectedly", share_id, url, extra={"share_id": share_id, "url": url}
+            )
         stored = stored_error(exc)
 
         def mark_failed() -> None:
@@ -241,6 +245,13 @@ def process_shares(
 
         # Recorded before anything else can fail: a reply Slack has must not be posted again.
         with_db_retry(posted, policy.db_attempts + 2)
+    logger.info(
+        "replied to shares %s in %s/%s",
+        ids,
+        team,
+        channel,
+        extra={"share_ids": ids, "team": team, "channel": channel},
+    )
     _record_permalink(services, client, ids, channel, reply_ts)
     return reply_ts
 
