@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     deny_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
     port: int = Field(3000, validation_alias=AliasChoices("PORT", "CLAIMBOT_PORT"))
 
+    # SIGTERM/SIGINT: how long jobs in flight may finish before their shares are freed for another process
+    shutdown_grace_seconds: float = 8.0
+
     # The app's own log lines, on stderr in every run mode: CLAIMBOT_LOG_LEVEL, CLAIMBOT_LOG_FORMAT=json
     log_level: str = "INFO"
     log_format: str = "text"

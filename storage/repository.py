@@ -51,6 +51,7 @@ __all__ = [
     "pending_shares",
     "recent_articles",
     "record_share",
+    "release_held_by",
     "release_shares",
     "remember_event",
     "renew_lease",
@@ -482,6 +483,18 @@ def release_shares(session: Session, share_ids: Sequence[int], *, owner: str) ->
             .values(claimed_by=None, lease_until=None)
             .execution_options(synchronize_session=False)
         )
+
+
+def release_held_by(session: Session, owner_prefix: str) -> int:
+    """Give back every lease whose holder id starts with ``owner_prefix`` (one process's jobs, when it
+    stops before they finish); returns how many shares it freed."""
+    result = session.execute(
+        sa.update(Share)
+        .where(Share.claimed_by.startswith(owner_prefix, autoescape=True), Share.lease_until.is_not(None))
+        .values(claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def resumable_shares(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -549,10 +552,20 @@ def run(ctx: typer.Context) -> None:
         runtime = build_runtime(settings, socket_mode=True)
     except (SlackConfigError, BoltError) as exc:
         raise fail(str(exc).splitlines()[0]) from None
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):  # systemd, Docker and platforms send SIGTERM
+        signal.signal(signum, lambda number, _frame: stopping.set())
+    handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
     try:
-        SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value()).start()
+        handler.connect()
+        stopping.wait()
+        logger.info("stopping: no new events; jobs in flight get %.0f s", settings.shutdown_grace_seconds)
     finally:
-        runtime.close()
+        handler.close()
+        finished = runtime.stop(settings.shutdown_grace_seconds)
+    if not finished:  # a job thread still runs (a slow page): its shares are free, don't wait for it
+        logging.shutdown()
+        os._exit(0)
 
 
 @app.command()
@@ -562,7 +575,6 @@ def serve(
     workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 2,
 ) -> None:
     """Run the Slack app in HTTP mode under gunicorn; Slack posts to /slack/events."""
-    import os
     import shutil
 
     settings = _prepare_slack(ctx, socket_mode=False)

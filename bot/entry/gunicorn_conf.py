@@ -9,6 +9,8 @@ threads, clocks) before it accepts its first request, with the app's log lines o
 
 from __future__ import annotations
 
+import logging
+import os
 from typing import Any
 
 preload_app = True
@@ -30,5 +32,6 @@ def post_worker_init(worker: Any) -> None:
 
 def worker_exit(server: Any, worker: Any) -> None:
     app = getattr(worker, "wsgi", None)
-    if app is not None and hasattr(app, "close"):
-        app.close()
+    if app is not None and hasattr(app, "close") and not app.close():
+        logging.shutdown()
+        os._exit(0)  # a job thread still runs a slow page; its shares are released, don't wait for it

@@ -13,6 +13,7 @@ from bot.entry.app import build_deps, create_app
 from bot.jobs.periodic import Periodic
 from bot.jobs.queue import CeleryQueue, JobQueue, resume_loop, resume_pending
 from bot.jobs.scheduler import Clock, DigestScheduler, slack_poster, utc_now
+from bot.jobs.shares import release_this_process
 from bot.services import Services
 from handlers.deps import AppDeps
 
@@ -39,6 +40,22 @@ class Runtime:
             if self.resume is not None:
                 self.resume.start()
         return self
+
+    def stop(self, grace: float) -> bool:
+        """Stop taking work, give the jobs in flight up to ``grace`` s, then free the shares they still
+        hold (another process's sweep takes them at once) and close. True when nothing was left."""
+        if self.started:
+            if self.scheduler is not None:
+                self.scheduler.stop()
+            if self.resume is not None:
+                self.resume.stop()
+            self.started = False
+        finished = self.deps.queue.drain(grace)
+        if not finished:
+            released = release_this_process(self.services)
+            logger.warning("stopped with jobs unfinished: %d share(s) released to the next sweep", released)
+        self.services.close()
+        return finished
 
     def close(self) -> None:
         if self.started:

@@ -64,11 +64,15 @@ class ClaimbotWSGI:
                 self._handler = wsgi_handler(self._runtime)
             self._runtime.start()
 
-    def close(self) -> None:
+    def close(self) -> bool:
+        """On the worker's way out (SIGTERM): jobs in flight finish or give their shares back; False when
+        a job thread still runs (its shares are free: the process need not wait for it)."""
         with self._lock:
+            finished = True
             if self._runtime is not None:
-                self._runtime.close()
+                finished = self._runtime.stop(self.settings.shutdown_grace_seconds)
                 self._runtime = self._handler = None
+            return finished
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):

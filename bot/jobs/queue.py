@@ -27,6 +27,8 @@ Job = Callable[[Sequence[int]], object]
 class JobQueue(Protocol):
     def submit(self, share_ids: Sequence[int]) -> None: ...
 
+    def drain(self, timeout: float) -> bool: ...
+
     def close(self) -> None: ...
 
 
@@ -39,15 +41,25 @@ class InProcessQueue:
         self._futures: set[Future[object]] = set()
         self._waiting: set[frozenset[int]] = set()
         self._lock = threading.Lock()
+        self._stopping = False
 
     def submit(self, share_ids: Sequence[int]) -> None:
         """Queue a job, unless the same shares already wait in the queue (a sweep while the pool is busy)."""
         key = frozenset(share_ids)
         with self._lock:
+            if self._stopping:  # the shares are stored: another process's sweep takes them
+                logger.info("stopping: shares %s left to the next sweep", list(share_ids))
+                return
             if key in self._waiting:
                 return
             self._waiting.add(key)
-        future = self._pool.submit(self._run, list(share_ids), key)
+        try:
+            future = self._pool.submit(self._run, list(share_ids), key)
+        except RuntimeError:  # drained between the check and here
+            logger.info("stopping: shares %s left to the next sweep", list(share_ids))
+            with self._lock:
+                self._waiting.discard(key)
+            return
         with self._lock:
             self._futures.add(future)
         future.add_done_callback(self._forget)
@@ -70,6 +82,16 @@ class InProcessQueue:
             pending = list(self._futures)
         wait(pending, timeout=timeout)
 
+    def drain(self, timeout: float) -> bool:
+        """Stop taking jobs, drop the ones not started, wait up to ``timeout`` s for the running ones;
+        True when none is left running."""
+        with self._lock:
+            self._stopping = True
+            pending = list(self._futures)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        _, running = wait(pending, timeout=timeout)
+        return not running
+
     def close(self) -> None:
         self._pool.shutdown(wait=True)
 
@@ -83,6 +105,9 @@ class CeleryQueue:
 
     def submit(self, share_ids: Sequence[int]) -> None:
         self._app.send_task(self._task_name, args=[list(share_ids)])  # type: ignore[attr-defined]
+
+    def drain(self, timeout: float) -> bool:
+        return True  # the work is the Celery workers'
 
     def close(self) -> None:
         return None

@@ -81,9 +81,21 @@ def policy_for(settings: Settings) -> JobPolicy:
     )
 
 
+def process_owner() -> str:
+    """The prefix of every lease holder id of this process (its host and pid; after fork, the child's)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:"
+
+
 def new_owner() -> str:
     """A lease holder id unique to this job run; host and pid make logs and the table readable."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    return f"{process_owner()}{uuid.uuid4().hex[:12]}"
+
+
+def release_this_process(services: Services) -> int:
+    """On the way out: free the shares this process's unfinished jobs hold, for another process's sweep
+    to take at once rather than one lease later."""
+    with services.transaction() as session:
+        return repository.release_held_by(session, process_owner())
 
 
 class Lease:
