@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
 
 from bot.slack_standin import limits
 from bot.slack_standin.ids import new_id, next_ts, ts_to_permalink_part
-from bot.slack_standin.state import ApiError, SlackState, Workspace
+from bot.slack_standin.state import ApiError, SlackState, SocketTicket, Workspace
 
-__all__ = ["METHODS", "NO_AUTH_METHODS", "Handler"]
+__all__ = ["APP_TOKEN_METHODS", "METHODS", "NO_AUTH_METHODS", "AppHandler", "Handler"]
 
 Handler = Callable[[SlackState, Workspace, dict[str, Any]], dict[str, Any]]
+AppHandler = Callable[[SlackState, str, dict[str, Any]], dict[str, Any]]
 
 
 def _truthy(value: Any) -> bool:
@@ -320,9 +322,19 @@ def views_publish(state: SlackState, ws: Workspace, params: dict[str, Any]) -> d
     return {"view": copy.deepcopy(stored)}
 
 
-def apps_connections_open(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-    # Socket Mode needs an app-level (xapp-) token and a WebSocket server; neither is simulated.
-    raise ApiError("not_allowed_token_type")
+def apps_connections_open(state: SlackState, app_id: str, params: dict[str, Any]) -> dict[str, Any]:
+    """A one-time WebSocket URL for the app whose app-level token called (Socket Mode).
+
+    Slack's URL is ``wss://wss-primary.slack.com/link/?ticket=...&app_id=...``; the stand-in's is
+    ``ws://`` on 127.0.0.1 (slack_sdk's built-in client speaks plain TCP to any port but 443). The ticket
+    is redeemed by the first WebSocket handshake that presents it, so a client that reconnects with an
+    old URL is refused as it would be by Slack once the ticket expired.
+    """
+    if state.socket_url is None:  # the stand-in's WebSocket server was stopped: nothing to hand out
+        raise ApiError("internal_error")
+    ticket = secrets.token_hex(16)
+    state.socket_tickets[ticket] = SocketTicket(ticket=ticket, app_id=app_id, issued_at=time.time())
+    return {"url": f"{state.socket_url}?ticket={ticket}&app_id={app_id}"}
 
 
 def oauth_v2_access(state: SlackState, ws: Workspace | None, params: dict[str, Any]) -> dict[str, Any]:
@@ -370,9 +382,11 @@ METHODS: dict[str, Handler] = {
     "bots.info": bots_info,
     "team.info": team_info,
     "views.publish": views_publish,
-    "apps.connections.open": apps_connections_open,
     "oauth.v2.access": oauth_v2_access,  # type: ignore[dict-item]
 }
 
 # Authenticated by client credentials, not by a bearer token.
 NO_AUTH_METHODS = frozenset({"oauth.v2.access"})
+
+# Called with an app-level (xapp-) token; the handler gets the app's id instead of a workspace.
+APP_TOKEN_METHODS: dict[str, AppHandler] = {"apps.connections.open": apps_connections_open}

@@ -23,7 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from bot.slack_standin.methods import METHODS, NO_AUTH_METHODS
+from bot.slack_standin.methods import APP_TOKEN_METHODS, METHODS, NO_AUTH_METHODS
+from bot.slack_standin.socket_mode import SocketModeStandin
 from bot.slack_standin.state import ApiError, OAuthGrant, SlackState, Workspace, domain_for
 
 __all__ = ["RecordedCall", "SlackStandin"]
@@ -138,6 +139,7 @@ class SlackStandin:
         self._faults: dict[str, list[_Fault]] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._socket_mode: SocketModeStandin | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------
 
@@ -156,6 +158,11 @@ class SlackStandin:
         return self
 
     def stop(self) -> None:
+        socket_mode, self._socket_mode = self._socket_mode, None
+        if socket_mode is not None:
+            socket_mode.stop()
+            with self._cond:
+                self._state.socket_url = None
         server, self._server = self._server, None
         if server is None:
             return
@@ -210,10 +217,47 @@ class SlackStandin:
         with self._cond:
             self._state.add_workspace(ws)
 
-    def revoke_token(self, bot_token: str) -> None:
-        """Uninstall: the token answers ``invalid_auth`` from now on (Slack's answer for a revoked token)."""
+    def revoke_token(self, token: str) -> None:
+        """Uninstall (a bot token) or revoke an app-level token: it answers ``invalid_auth`` from now on
+        (Slack's answer for a revoked token); links already open stay open, as on Slack."""
         with self._cond:
-            self._state.tokens.pop(bot_token, None)
+            self._state.tokens.pop(token, None)
+            self._state.app_tokens.pop(token, None)
+
+    # -- Socket Mode -----------------------------------------------------------------------------------
+
+    def add_app_token(self, app_token: str, *, app_id: str = "A0CLAIMBOT") -> SocketModeStandin:
+        """An app-level token (``xapp-...``, scope connections:write) for ``app_id``: Socket Mode on.
+
+        ``apps.connections.open`` with it answers a ``ws://`` URL on the stand-in's WebSocket server
+        (started here, once); returns that server, to send envelopes and break links with.
+        """
+        server = self.socket_mode
+        with self._cond:
+            self._state.app_tokens[app_token] = app_id
+        return server
+
+    @property
+    def socket_mode(self) -> SocketModeStandin:
+        """The Socket Mode side (``SocketModeStandin``), started on first use."""
+        with self._cond:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeStandin(
+                    self._redeem_socket_ticket, bot_user_of=self._bot_user_of, host=self._host
+                ).start()
+                self._state.socket_url = self._socket_mode.url
+            return self._socket_mode
+
+    def _redeem_socket_ticket(self, ticket: str) -> str | None:
+        """The app a ticket from ``apps.connections.open`` was issued to; a ticket opens one link only."""
+        with self._cond:
+            grant = self._state.socket_tickets.pop(ticket, None)
+        return grant.app_id if grant is not None else None
+
+    def _bot_user_of(self, team_id: str) -> str | None:
+        with self._cond:
+            ws = self._state.workspaces.get(team_id)
+        return ws.bot_user_id if ws is not None else None
 
     def add_user(
         self,
@@ -499,6 +543,8 @@ class SlackStandin:
     def _answer(
         self, method: str, params: dict[str, Any], token: str | None, basic: tuple[str, str] | None
     ) -> dict[str, Any]:
+        if method in APP_TOKEN_METHODS:
+            return self._answer_app_level(method, params, token)
         method_handler = METHODS.get(method)
         if method_handler is None:
             return {"ok": False, "error": "unknown_method", "req_method": method}
@@ -513,8 +559,23 @@ class SlackStandin:
                     return {"ok": False, "error": "not_authed"}
                 team_id = self._state.tokens.get(token)
                 if team_id is None:
-                    return {"ok": False, "error": "invalid_auth"}
+                    wrong_kind = token in self._state.app_tokens  # an app-level token on a bot method
+                    return {"ok": False, "error": "not_allowed_token_type" if wrong_kind else "invalid_auth"}
                 return {"ok": True, **method_handler(self._state, self._state.workspaces[team_id], params)}
+            except ApiError as exc:
+                return {"ok": False, "error": exc.error, **exc.extra}
+
+    def _answer_app_level(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """Methods only an app-level token may call: a bot token is the wrong kind, an unknown one invalid."""
+        with self._cond:
+            if not token:
+                return {"ok": False, "error": "not_authed"}
+            app_id = self._state.app_tokens.get(token)
+            if app_id is None:
+                wrong_kind = token in self._state.tokens
+                return {"ok": False, "error": "not_allowed_token_type" if wrong_kind else "invalid_auth"}
+            try:
+                return {"ok": True, **APP_TOKEN_METHODS[method](self._state, app_id, params)}
             except ApiError as exc:
                 return {"ok": False, "error": exc.error, **exc.extra}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["ApiError", "OAuthGrant", "SlackState", "Workspace"]
+__all__ = ["ApiError", "OAuthGrant", "SlackState", "SocketTicket", "Workspace"]
 
 
 class ApiError(Exception):
@@ -46,6 +46,15 @@ class OAuthGrant:
     scope: str
     installer_user_id: str
     enterprise_name: str | None = None
+
+
+@dataclass(frozen=True)
+class SocketTicket:
+    """What ``apps.connections.open`` hands out: one WebSocket connection for one app, redeemed once."""
+
+    ticket: str
+    app_id: str
+    issued_at: float
 
 
 def domain_for(team_name: str) -> str:
@@ -85,6 +94,9 @@ class SlackState:
     oauth_codes: dict[str, OAuthGrant] = field(default_factory=dict)
     oauth_client: tuple[str, str] | None = None
     response_targets: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # key -> (channel, ts)
+    app_tokens: dict[str, str] = field(default_factory=dict)  # app-level (xapp-) token -> app id
+    socket_url: str | None = None  # ws://HOST:PORT/link/ while the Socket Mode stand-in listens
+    socket_tickets: dict[str, SocketTicket] = field(default_factory=dict)  # ticket -> its grant
 
     def add_workspace(self, ws: Workspace) -> None:
         old = self.workspaces.get(ws.team_id)
