@@ -84,6 +84,9 @@ def make_standin() -> SlackStandin:
     return standin
 
 
+CLIENT: dict[str, str] = {}  # CLAIMBOT_SOCKET_MODE_* settings of the run being measured (--ping)
+
+
 def app_env(database_url: str, standin: SlackStandin, bot_token: str, app_token: str) -> dict[str, str]:
     """What `claimbot run` reads its Settings from; nothing of ours inherited from this shell."""
     env = {
@@ -98,6 +101,7 @@ def app_env(database_url: str, standin: SlackStandin, bot_token: str, app_token:
         CLAIMBOT_SLACK_API_URL=standin.base_url,
         SLACK_BOT_TOKEN=bot_token,
         SLACK_APP_TOKEN=app_token,
+        **CLIENT,
     )
     return env
 
@@ -268,7 +272,8 @@ def exit_text(code: int | None, seconds: float | None) -> str:
 
 
 def render(f: Figures, give_up: float) -> Table:
-    table = Table(title="claimbot run (Socket Mode, slack_sdk built-in client) against the stand-in")
+    ping = CLIENT.get("CLAIMBOT_SOCKET_MODE_PING_INTERVAL", "default")
+    table = Table(title=f"claimbot run (Socket Mode, ping interval {ping}) against the stand-in")
     table.add_column("situation")
     table.add_column("measured")
     table.add_column("today")
@@ -299,12 +304,15 @@ def render(f: Figures, give_up: float) -> Table:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--refresh-runs", type=int, default=5)
+    parser.add_argument("--ping", type=float, default=None, help="CLAIMBOT_SOCKET_MODE_PING_INTERVAL")
     parser.add_argument("--give-up", type=float, default=150.0, help="seconds to wait for any one thing")
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
+    if args.ping:
+        CLIENT["CLAIMBOT_SOCKET_MODE_PING_INTERVAL"] = str(args.ping)
     standin = make_standin()
     with tempfile.TemporaryDirectory(prefix="claimbot-socket-bench-") as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'claimbot.db'}"

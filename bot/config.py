@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     deny_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
     port: int = Field(3000, validation_alias=AliasChoices("PORT", "CLAIMBOT_PORT"))
 
+    # Socket Mode (`claimbot run`): the ping interval, which also bounds how long a silent link goes unnoticed
+    socket_mode_ping_interval: float = 10.0
+
     # SIGTERM/SIGINT: how long jobs in flight may finish before their shares are freed for another process
     shutdown_grace_seconds: float = 8.0
 

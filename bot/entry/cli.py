@@ -540,11 +540,11 @@ def setup_app_logging(settings: Settings) -> None:
 @app.command()
 def run(ctx: typer.Context) -> None:
     """Run the Slack app in Socket Mode (no public URL needed): SLACK_BOT_TOKEN and SLACK_APP_TOKEN."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_bolt.error import BoltError
 
     from bot.entry.app import SlackConfigError
     from bot.entry.runtime import build_runtime
+    from bot.entry.socket_mode import socket_mode_handler
 
     settings = _prepare_slack(ctx, socket_mode=True)
     assert settings.slack_app_token is not None
@@ -555,7 +555,7 @@ def run(ctx: typer.Context) -> None:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):  # systemd, Docker and platforms send SIGTERM
         signal.signal(signum, lambda number, _frame: stopping.set())
-    handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+    handler = socket_mode_handler(runtime.app, settings)
     try:
         handler.connect()
         stopping.wait()
