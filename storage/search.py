@@ -11,14 +11,19 @@ Speed (DESIGN's measured facts): every search reads `search_entry` ids newest fi
 share-time order (repository keeps it so). SQLite asks FTS5 for matches in descending rowid and stops after
 a page, no sort; PostgreSQL matches through the GIN index first inside a MATERIALIZED CTE, so the planner
 cannot walk a timestamp index hoping to meet a rare word, after first looking among the newest few thousand
-entries, where a common word fills a page at once; prepared statements are off (storage.db). Hidden claims
-are left out by `search_entry.shown`, a column of the row each path reads anyway: no join, no other order.
+entries, where a common word fills a page at once (one statement: the GIN CTE runs only when that head is
+short); prepared statements are off (storage.db). A `source:` naming a few sources walks each one's
+(source_id, id) index newest first on PostgreSQL, merged in id order, instead of reading all their entries.
+Hidden claims are left out by `search_entry.shown`, a column of the row each path reads anyway: no join, no
+other order. Each query shape's statements are built once, values bound at execution (see `_Shape`): the
+Python side of a search cost as much as the database side.
 User text never reaches FTS syntax: every token is a quoted FTS5 string, or goes through plainto/phraseto.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -36,6 +41,8 @@ __all__ = ["QueryError", "SearchHit", "SearchQuery", "parse_query", "search"]
 
 MAX_LIMIT = 200
 PG_HEAD_ROWS = 3000
+PG_HEAD_PER_HIT = 100  # a deeper page reads a longer head: max(PG_HEAD_ROWS, (offset + limit) * this)
+PG_SOURCE_WALK = 16  # source: naming at most this many sources walks each one's entries (see _per_source_pg)
 
 
 class QueryError(ValueError):
@@ -185,6 +192,31 @@ def fts5_match(q: SearchQuery) -> str | None:
 _E = SearchEntry.__table__
 _FTS = sa.table("claim_fts", sa.column("rowid", sa.Integer))
 _REGCONFIG = sa.literal_column("'claimbot'::regconfig")
+_DOCUMENT = sa.literal_column("search_entry.document")
+_LIKE_ESCAPE = "/"
+SHAPES_CACHED = 256  # statements kept per builder: a shape is a few booleans and counts (see _Shape)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a search's statements depend on besides the values they are executed with (bound parameters
+    named in the comments): each shape's statements are built once and reused, see `_matches`."""
+
+    dialect: str
+    words: int = 0  # w0, w1, ... on PostgreSQL; SQLite takes the whole FTS5 expression as `match`
+    phrases: int = 0  # p0, p1, ...
+    include_hidden: bool = False
+    team: bool = False  # team
+    viewer_channel: bool = False  # viewer_channel
+    channel: bool = False  # channel: an in: channel id
+    channels: bool = False  # channels: the ids of the in: channel name
+    source_names: bool = False  # source: entries of the sources whose names contain it
+    source_ids: int = 0  # source_0, source_1, ...: PostgreSQL walks each named source's entries
+    since: bool = False  # min_id
+
+    @property
+    def text(self) -> bool:
+        return bool(self.words or self.phrases)
 
 
 def search(
@@ -211,52 +243,60 @@ def search(
     if limit == 0:
         return []
 
-    conditions: list[sa.ColumnElement[bool]] = []
-    if not q.include_hidden:
-        conditions.append(_E.c.shown.is_(True))
+    dialect = session.get_bind().dialect.name
+    shape: dict[str, Any] = {"dialect": dialect, "include_hidden": q.include_hidden}
+    params: dict[str, Any] = {}
     if team is not None:
-        visible = _E.c.private.is_(False)
+        shape["team"] = True
+        params["team"] = team
         if viewer_channel is not None:
-            visible = sa.or_(visible, _E.c.channel == viewer_channel)
-        conditions += [_E.c.team == team, visible]
+            shape["viewer_channel"] = True
+            params["viewer_channel"] = viewer_channel
     if q.channel is not None:
-        conditions.append(_E.c.channel == q.channel)
+        shape["channel"] = True
+        params["channel"] = q.channel
     elif q.channel_name is not None:
         channels = _channels_named(session, q.channel_name, team)
         if not channels:
             return []
-        conditions.append(_E.c.channel.in_(channels))
+        shape["channels"] = True
+        params["channels"] = channels
     if q.source is not None:
-        names = sa.select(Source.id).where(
-            Source.search_names.contains(_fold(q.source).strip(), autoescape=True)
-        )
-        conditions.append(_E.c.source_id.in_(names))
-    min_id = None
+        params["source"] = _like_escaped(_fold(q.source).strip())
+        if dialect == "postgresql":
+            found = session.scalars(_sources_named(), {**params, "walk": PG_SOURCE_WALK + 1}).all()
+            if not found:
+                return []
+            if len(found) <= PG_SOURCE_WALK:
+                shape["source_ids"] = len(found)
+                params.update({f"source_{i}": source_id for i, source_id in enumerate(found)})
+        shape["source_names"] = not shape.get("source_ids")
     if q.since is not None:
         since = (now or dt.datetime.now(dt.UTC)) - q.since
-        min_id = session.scalar(
-            sa.select(SearchEntry.id)
-            .where(SearchEntry.shared_at >= since)
-            .order_by(SearchEntry.shared_at, SearchEntry.id)
-            .limit(1)
-        )
+        min_id = session.scalar(_first_entry_since(), {"since": since})
         if min_id is None:
             return []
+        shape["since"] = True
+        params["min_id"] = min_id
+    shape["words"], shape["phrases"] = len(q.words), len(q.phrases)
+    if dialect == "sqlite":
+        params["match"] = fts5_match(q)
+    params.update({f"w{i}": word for i, word in enumerate(q.words)})
+    params.update({f"p{i}": phrase for i, phrase in enumerate(q.phrases)})
+    s = _Shape(**shape)
 
-    dialect = session.get_bind().dialect.name
     need = offset + limit
-    picked: dict[int, int] = {}  # claim id -> entry id of its newest visible share
-    if dialect == "postgresql" and fts5_match(q) is not None:
-        rows = session.execute(_newest_matches_pg(q, conditions, min_id, max(PG_HEAD_ROWS, need * 100))).all()
+    params["batch"] = need * 2 + 10
+    if dialect == "postgresql" and s.text and not s.source_ids:
+        params.update(pg_head=max(PG_HEAD_ROWS, need * PG_HEAD_PER_HIT), pg_need=need)
+        rows = session.execute(_newest_or_gin_pg(s), params).all()
+    else:
+        rows = session.execute(_matches(s), params).all()
+    picked = _first_per_claim(rows)  # claim id -> entry id of its newest visible share
+    while len(picked) < need and len(rows) >= params["batch"]:
+        params["batch"] *= 4  # the same claims shared many times: read further
+        rows = session.execute(_matches(s), params).all()
         picked = _first_per_claim(rows)
-    if len(picked) < need:
-        batch = need * 2 + 10
-        while True:
-            rows = session.execute(_matches(dialect, q, conditions, min_id, batch)).all()
-            picked = _first_per_claim(rows)
-            if len(picked) >= need or len(rows) < batch:
-                break
-            batch *= 4  # the same claims shared many times: read further
     entry_ids = list(picked.values())[offset:need]
     return _load_hits(session, entry_ids)
 
@@ -268,27 +308,97 @@ def _first_per_claim(rows: Sequence[sa.Row[Any]]) -> dict[int, int]:
     return picked
 
 
-def _newest_matches_pg(
-    q: SearchQuery, conditions: list[sa.ColumnElement[bool]], min_id: int | None, head: int
-) -> sa.Select[Any]:
-    """Matches among the `head` newest entries only: a common word fills a page there in a few ms.
+def _like_escaped(value: str) -> str:
+    """`value` for LIKE '%' || value || '%' ESCAPE '/': what SQLAlchemy's autoescape does to a literal."""
+    return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
-    The GIN path must visit every match of a common word and sort them (24 ms at 200k claims, growing with
-    the table); the newest entries are a fixed amount of work. The LIMIT inside the subquery is a fence the
-    planner cannot push the text match through. If this page is not full, `search` falls back to the GIN
-    path, so the answer is exact either way: anything outside the head is older than all of it.
-    """
-    newest = sa.select(_E, sa.literal_column("search_entry.document").label("document"))
-    if min_id is not None:
-        newest = newest.where(_E.c.id >= min_id)
-    sub = newest.order_by(_E.c.id.desc()).limit(head).subquery("newest")
-    adapt = ClauseAdapter(sub).traverse
-    match = sub.c.document.op("@@", is_comparison=True)(_tsquery(q))
-    return (
-        sa.select(sub.c.id, sub.c.claim_id)
-        .where(match, *(adapt(c) for c in conditions))
-        .order_by(sub.c.id.desc())
+
+def _param(name: str, type_: sa.types.TypeEngine[Any] | type[sa.types.TypeEngine[Any]]) -> Any:
+    return sa.bindparam(name, type_=type_)
+
+
+@functools.cache
+def _sources_named() -> sa.Select[Any]:
+    """Ids of the sources whose names contain `source` (LIKE-escaped), first `walk` by id."""
+    return _source_names_query().order_by(Source.id).limit(_param("walk", sa.Integer))
+
+
+def _source_names_query() -> sa.Select[Any]:
+    return sa.select(Source.id).where(
+        Source.search_names.contains(_param("source", sa.String), escape=_LIKE_ESCAPE)
     )
+
+
+@functools.cache
+def _first_entry_since() -> sa.Select[Any]:
+    """The id of the first entry shared at or after `since` (ids after it are newer)."""
+    shared_at = _E.c.shared_at
+    return (
+        sa.select(_E.c.id)
+        .where(shared_at >= sa.bindparam("since", type_=shared_at.type))
+        .order_by(shared_at, _E.c.id)
+        .limit(1)
+    )
+
+
+def _conditions(s: _Shape) -> list[sa.ColumnElement[bool]]:
+    """The shape's filters on search_entry, values as bound parameters (see _Shape)."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if not s.include_hidden:
+        conditions.append(_E.c.shown.is_(True))
+    if s.team:
+        visible = _E.c.private.is_(False)
+        if s.viewer_channel:
+            visible = sa.or_(visible, _E.c.channel == _param("viewer_channel", sa.String))
+        conditions += [_E.c.team == _param("team", sa.String), visible]
+    if s.channel:
+        conditions.append(_E.c.channel == _param("channel", sa.String))
+    elif s.channels:
+        conditions.append(_E.c.channel.in_(sa.bindparam("channels", expanding=True, type_=sa.String)))
+    if s.source_names:
+        conditions.append(_E.c.source_id.in_(_source_names_query()))
+    return conditions
+
+
+@functools.lru_cache(maxsize=SHAPES_CACHED)
+def _newest_or_gin_pg(s: _Shape) -> sa.CompoundSelect:
+    """All matches among the `pg_head` newest entries when they hold `pg_need` claims, else the GIN path's
+    newest `batch`: one statement, one round trip.
+
+    A common word fills a page among the newest entries in a few ms. The GIN path must visit every match
+    of a common word and sort them (24 ms at 200k claims, growing with the table); the newest entries are
+    a fixed amount of work. The LIMIT inside the head's subquery is a fence the planner cannot push the
+    text match through. Each branch runs under a one-time filter on the head's claim count, so the GIN
+    CTE is never executed when the head is enough, and the answer is exact either way: anything outside
+    the head is older than all of it. (Two statements cost a round trip more.)
+    """
+    sub = _newest_pg(s.since)
+    adapt = ClauseAdapter(sub).traverse
+    head = (
+        sa.select(sub.c.id, sub.c.claim_id)
+        .where(sub.c.document.op("@@", is_comparison=True)(_tsquery(s)), *(adapt(c) for c in _conditions(s)))
+        .cte("head")
+        .prefix_with("MATERIALIZED")
+    )
+    found = _gin_matches_pg(s)
+    claims = sa.select(sa.func.count(head.c.claim_id.distinct())).scalar_subquery()
+    need = _param("pg_need", sa.Integer)
+    from_head = sa.select(head.c.id, head.c.claim_id).where(claims >= need)
+    from_gin = (
+        sa.select(found.c.id, found.c.claim_id)
+        .where(claims < need)
+        .order_by(found.c.id.desc())
+        .limit(_param("batch", sa.Integer))
+    )
+    return sa.union_all(from_head, from_gin).order_by(sa.literal_column("id").desc())
+
+
+def _newest_pg(since: bool) -> sa.Subquery:
+    """The `pg_head` newest entries (from id `min_id` when `since`)."""
+    newest = sa.select(_E, _DOCUMENT.label("document"))
+    if since:
+        newest = newest.where(_E.c.id >= _param("min_id", sa.Integer))
+    return newest.order_by(_E.c.id.desc()).limit(_param("pg_head", sa.Integer)).subquery("newest")
 
 
 def _channels_named(session: Session, name: str, team: str | None) -> list[str]:
@@ -298,46 +408,80 @@ def _channels_named(session: Session, name: str, team: str | None) -> list[str]:
     return list(session.scalars(stmt.distinct()))
 
 
-def _matches(
-    dialect: str,
-    q: SearchQuery,
-    conditions: list[sa.ColumnElement[bool]],
-    min_id: int | None,
-    limit: int,
-) -> sa.Select[Any]:
-    """(entry id, claim id) of matching entries, newest first."""
-    match = fts5_match(q)
-    if match is None:  # filters only: walk entries newest first
-        if min_id is not None:
-            conditions = [*conditions, _E.c.id >= min_id]
-        return sa.select(_E.c.id, _E.c.claim_id).where(*conditions).order_by(_E.c.id.desc()).limit(limit)
-    if dialect == "sqlite":
+@functools.lru_cache(maxsize=SHAPES_CACHED)
+def _matches(s: _Shape) -> sa.Select[Any]:
+    """(entry id, claim id) of the newest `batch` matching entries, newest first."""
+    conditions = _conditions(s)
+    since = [_E.c.id >= _param("min_id", sa.Integer)] if s.since else []
+    batch = _param("batch", sa.Integer)
+    if s.source_ids:
+        return _per_source_pg(s, [*conditions, *([_document_matches(s)] if s.text else []), *since])
+    if not s.text:  # filters only: walk entries newest first
+        return (
+            sa.select(_E.c.id, _E.c.claim_id).where(*conditions, *since).order_by(_E.c.id.desc()).limit(batch)
+        )
+    if s.dialect == "sqlite":
         # FTS5 hands back matches in descending rowid and the LIMIT stops it early: no sort, no full scan.
-        where = [sa.literal_column("claim_fts").op("MATCH")(match), *conditions]
-        if min_id is not None:
-            where.append(_FTS.c.rowid >= min_id)
+        where = [sa.literal_column("claim_fts").op("MATCH")(_param("match", sa.String)), *conditions]
+        if s.since:
+            where.append(_FTS.c.rowid >= _param("min_id", sa.Integer))
         return (
             sa.select(_E.c.id, _E.c.claim_id)
             .select_from(_FTS.join(_E, _E.c.id == _FTS.c.rowid))
             .where(*where)
             .order_by(_FTS.c.rowid.desc())
-            .limit(limit)
+            .limit(batch)
         )
-    if dialect == "postgresql":
-        where = [sa.literal_column("search_entry.document").op("@@", is_comparison=True)(_tsquery(q))]
-        where += conditions
-        if min_id is not None:
-            where.append(_E.c.id >= min_id)
-        # MATERIALIZED: the GIN match runs first, however rare the word (see module docstring).
-        found = sa.select(_E.c.id, _E.c.claim_id).where(*where).cte("found").prefix_with("MATERIALIZED")
-        return sa.select(found.c.id, found.c.claim_id).order_by(found.c.id.desc()).limit(limit)
-    raise NotImplementedError(f"full-text search on {dialect}")
+    if s.dialect == "postgresql":
+        found = _gin_matches_pg(s)
+        return sa.select(found.c.id, found.c.claim_id).order_by(found.c.id.desc()).limit(batch)
+    raise NotImplementedError(f"full-text search on {s.dialect}")
 
 
-def _tsquery(q: SearchQuery) -> sa.ColumnElement[Any]:
+def _gin_matches_pg(s: _Shape) -> sa.CTE:
+    """Every match, through the GIN index: MATERIALIZED runs it first, however rare the word (see module
+    docstring)."""
+    where = [_document_matches(s), *_conditions(s)]
+    if s.since:
+        where.append(_E.c.id >= _param("min_id", sa.Integer))
+    return sa.select(_E.c.id, _E.c.claim_id).where(*where).cte("found").prefix_with("MATERIALIZED")
+
+
+def _per_source_pg(s: _Shape, where: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    """The newest `batch` matches of each named source, merged: every part walks (source_id, id) backward.
+
+    `source_id IN (...)` gives no id order: PostgreSQL fetched every entry of the named sources and sorted
+    them (5,000 heap rows for a source with 0.5% of 1M claims, about 8 ms), and with words it intersected
+    them with the GIN match the same way. One part per source id, each with its id as a parameter so the
+    planner sees how big that source is: a page of a source's newest entries is a few dozen rows, a word
+    rare within the source turns into a BitmapAnd with the GIN index instead. The parts are merged in id
+    order (Merge Append); the newest `batch` of the union are the newest `batch` overall.
+    """
+    batch = _param("batch", sa.Integer)
+    parts = [
+        sa.select(_E.c.id, _E.c.claim_id)
+        .where(_E.c.source_id == _param(f"source_{i}", sa.Integer), *where)
+        .order_by(_E.c.id.desc())
+        .limit(batch)
+        for i in range(s.source_ids)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    merged = sa.union_all(*parts).subquery("per_source")
+    return sa.select(merged.c.id, merged.c.claim_id).order_by(merged.c.id.desc()).limit(batch)
+
+
+def _document_matches(s: _Shape) -> sa.ColumnElement[bool]:
+    return _DOCUMENT.op("@@", is_comparison=True)(_tsquery(s))
+
+
+def _tsquery(s: _Shape) -> sa.ColumnElement[Any]:
     parts: list[sa.ColumnElement[Any]] = [
-        sa.func.plainto_tsquery(_REGCONFIG, w, type_=TSQUERY) for w in q.words
-    ] + [sa.func.phraseto_tsquery(_REGCONFIG, p, type_=TSQUERY) for p in q.phrases]
+        sa.func.plainto_tsquery(_REGCONFIG, _param(f"w{i}", sa.String), type_=TSQUERY) for i in range(s.words)
+    ] + [
+        sa.func.phraseto_tsquery(_REGCONFIG, _param(f"p{i}", sa.String), type_=TSQUERY)
+        for i in range(s.phrases)
+    ]
     query = parts[0]
     for part in parts[1:]:
         query = query.op("&&", return_type=TSQUERY)(part)
@@ -347,39 +491,7 @@ def _tsquery(q: SearchQuery) -> sa.ColumnElement[Any]:
 def _load_hits(session: Session, entry_ids: list[int]) -> list[SearchHit]:
     if not entry_ids:
         return []
-    stmt = (
-        sa.select(
-            SearchEntry.id,
-            SearchEntry.shared_at,
-            Claim.id.label("claim_id"),
-            Claim.source_mention,
-            Claim.role,
-            Claim.cue,
-            Claim.content,
-            Claim.kind,
-            Claim.quantities,
-            Claim.shown,
-            Claim.act,
-            Source.name.label("source_name"),
-            Source.role.label("source_role"),
-            Article.id.label("article_id"),
-            Article.title,
-            Article.canonical_url,
-            Share.team,
-            Share.channel,
-            Share.channel_name,
-            Share.message_ts,
-            Share.thread_ts,
-            Share.permalink,
-        )
-        .select_from(SearchEntry)
-        .join(Claim, Claim.id == SearchEntry.claim_id)
-        .join(Article, Article.id == SearchEntry.article_id)
-        .outerjoin(Source, Source.id == Claim.source_id)
-        .outerjoin(Share, Share.id == SearchEntry.share_id)
-        .where(SearchEntry.id.in_(entry_ids))
-    )
-    rows = {row.id: row for row in session.execute(stmt)}
+    rows = {row.id: row for row in session.execute(_hits_statement(), {"entry_ids": entry_ids})}
     return [
         SearchHit(
             claim_id=r.claim_id,
@@ -404,3 +516,45 @@ def _load_hits(session: Session, entry_ids: list[int]) -> list[SearchHit]:
         )
         for r in (rows[i] for i in entry_ids if i in rows)
     ]
+
+
+@functools.cache
+def _hits_statement() -> sa.Select[Any]:
+    """What a hit shows, for the entry ids passed as `entry_ids`: built once, from the tables' columns (the
+    ORM's attributes and its execution path cost more Python time than the query takes to run)."""
+    entry, claim, article, source, share = (
+        model.__table__ for model in (SearchEntry, Claim, Article, Source, Share)
+    )
+    return (
+        sa.select(
+            entry.c.id,
+            entry.c.shared_at,
+            claim.c.id.label("claim_id"),
+            claim.c.source_mention,
+            claim.c.role,
+            claim.c.cue,
+            claim.c.content,
+            claim.c.kind,
+            claim.c.quantities,
+            claim.c.shown,
+            claim.c.act,
+            source.c.name.label("source_name"),
+            source.c.role.label("source_role"),
+            article.c.id.label("article_id"),
+            article.c.title,
+            article.c.canonical_url,
+            share.c.team,
+            share.c.channel,
+            share.c.channel_name,
+            share.c.message_ts,
+            share.c.thread_ts,
+            share.c.permalink,
+        )
+        .select_from(
+            entry.join(claim, claim.c.id == entry.c.claim_id)
+            .join(article, article.c.id == entry.c.article_id)
+            .outerjoin(source, source.c.id == claim.c.source_id)
+            .outerjoin(share, share.c.id == entry.c.share_id)
+        )
+        .where(entry.c.id.in_(sa.bindparam("entry_ids", expanding=True)))
+    )

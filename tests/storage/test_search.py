@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from storage import repository as repo
+from storage import search as search_module
 from storage.records import NewSource
 from storage.search import QueryError, SearchQuery, parse_query, search
 from tests.storage.factories import KONASHENKOV, ZELENSKY, claim, new_article, shared
@@ -199,6 +200,115 @@ def test_source_filter(corpus: Session) -> None:
         "more than 2,870 Russian troops were killed"
     ]
     assert search(corpus, "source:nobody", team="T1", now=NOW) == []
+
+
+PETROV = NewSource("Ivan Petrov", "person", "governor")
+PETROVA = NewSource("Anna Petrova", "person", "minister")
+PETRO = NewSource("Petro Poroshenko", "person", "former president")
+
+
+@pytest.mark.parametrize("walk", [1, 16], ids=["in-subquery", "per-source"])
+def test_source_filter_naming_several_sources(
+    session: Session, monkeypatch: pytest.MonkeyPatch, walk: int
+) -> None:
+    """source:petro names three sources. PostgreSQL walks each one's entries newest first and merges them
+    when it names at most PG_SOURCE_WALK, else it filters by the names' subquery: the same hits either way,
+    newest share first across the sources, with words, since:, in: and pages."""
+    monkeypatch.setattr(search_module, "PG_SOURCE_WALK", walk)
+    speakers = [PETROV, PETRO, PETROVA, ZELENSKY, PETROVA, PETROV, PETRO, PETROV]
+    for i, speaker in enumerate(speakers):
+        shared(
+            session,
+            new_article(title=f"day {i}"),
+            [claim(f"statement {i} on {'tanks' if i % 2 else 'grain'}", speaker)],
+            channel="C1" if i < 6 else "C2",
+            channel_name="news" if i < 6 else "world",
+            at=at(24 * i),
+        )
+    newest_first = [f"statement {i} on {'tanks' if i % 2 else 'grain'}" for i in (7, 6, 5, 4, 2, 1, 0)]
+    assert contents(search(session, "source:petro", team="T1", now=NOW)) == newest_first
+    pages = [search(session, "source:petro", team="T1", limit=3, offset=o, now=NOW) for o in (0, 3, 6)]
+    assert [contents(page) for page in pages] == [newest_first[:3], newest_first[3:6], newest_first[6:]]
+    assert contents(search(session, "source:petro tanks", team="T1", now=NOW)) == [
+        "statement 7 on tanks",
+        "statement 5 on tanks",
+        "statement 1 on tanks",
+    ]
+    assert contents(search(session, "source:petrova", team="T1", now=NOW)) == [
+        "statement 4 on grain",
+        "statement 2 on grain",
+    ]
+    assert contents(search(session, "source:petro since:4d", team="T1", now=at(24 * 7 + 1))) == [
+        "statement 7 on tanks",
+        "statement 6 on grain",
+        "statement 5 on tanks",
+        "statement 4 on grain",
+    ]
+    assert contents(search(session, "source:petro tanks in:#news", team="T1", now=NOW)) == [
+        "statement 5 on tanks",
+        "statement 1 on tanks",
+    ]
+    assert search(session, "source:petro tanks", team="T2", now=NOW) == []
+    assert search(session, "source:petro absentword", team="T1", now=NOW) == []
+    assert search(session, "source:petrovich", team="T1", now=NOW) == []
+
+
+def test_source_names_are_matched_literally(session: Session) -> None:
+    """LIKE's wildcards and the escape character in source: are plain characters."""
+    for name in ("Agent_7", "Agentx7", "50% Group", "Fifty Group", "A/B Desk"):
+        shared(session, new_article(title=name), [claim(f"statement by {name}", NewSource(name, "person"))])
+    for text, expected in [
+        ("source:agent_7", ["statement by Agent_7"]),
+        ('source:"50%"', ["statement by 50% Group"]),
+        ("source:a/b", ["statement by A/B Desk"]),
+    ]:
+        assert contents(search(session, text, team="T1", now=NOW)) == expected, text
+    assert contents(search(session, "source:%", team="T1", now=NOW)) == ["statement by 50% Group"]
+    assert contents(search(session, "source:_", team="T1", now=NOW)) == ["statement by Agent_7"]
+
+
+@pytest.mark.parametrize("head", [(3000, 100), (1, 0)], ids=["head", "no-head"])
+def test_results_do_not_depend_on_the_newest_entries_head(
+    session: Session, monkeypatch: pytest.MonkeyPatch, head: tuple[int, int]
+) -> None:
+    """PostgreSQL answers from the newest entries when they hold a page, else from the GIN index: with a
+    head of one entry every search takes the GIN branch (and re-reads it when claims repeat); the hits are
+    the same."""
+    monkeypatch.setattr(search_module, "PG_HEAD_ROWS", head[0])
+    monkeypatch.setattr(search_module, "PG_HEAD_PER_HIT", head[1])
+    art = new_article(title="Reshared")
+    shared(session, art, [claim("convoy reached the city"), claim("convoy was shelled")], at=at(0))
+    for i in range(6):
+        shared(session, new_article(title=f"day {i}"), [claim(f"convoy report {i}", ZELENSKY)], at=at(1 + i))
+    shared(session, art, [], channel="C2", channel_name="world", at=at(8))
+    shared(session, art, [], channel="P1", private=True, at=at(9))
+    shared(session, new_article(), [claim("convoy plans", shown=False, act="intention")], at=at(10))
+    newest = ["convoy reached the city", "convoy was shelled"] + [
+        f"convoy report {i}" for i in range(5, -1, -1)
+    ]
+    assert contents(search(session, "convoy", team="T1", now=NOW)) == newest
+    assert [
+        contents(search(session, "convoy", team="T1", limit=3, offset=o, now=NOW)) for o in (0, 3, 6)
+    ] == [
+        newest[:3],
+        newest[3:6],
+        newest[6:],
+    ]
+    assert [h.channel for h in search(session, "convoy", team="T1", limit=2, now=NOW)] == ["C2", "C2"]
+    assert [
+        h.channel for h in search(session, "convoy", team="T1", viewer_channel="P1", limit=2, now=NOW)
+    ] == [
+        "P1",
+        "P1",
+    ]
+    assert contents(search(session, "convoy include:hidden", team="T1", limit=1, now=NOW)) == ["convoy plans"]
+    assert contents(search(session, '"convoy report" since:3h', team="T1", now=at(7))) == [
+        "convoy report 5",
+        "convoy report 4",
+        "convoy report 3",
+    ]
+    assert contents(search(session, "convoy in:#news", team="T1", limit=3, now=NOW)) == newest[2:5]
+    assert search(session, "convoy absentword", team="T1", now=NOW) == []
 
 
 def test_since_filter(corpus: Session) -> None:
