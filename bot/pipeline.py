@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.claims import Claim, extract_claims
 from bot.reading.article import ArticleText, read_url
-from bot.reading.fetch import normalize_url
+from bot.reading.urls import normalize_url
 from bot.services import Services, with_db_retry
 from storage import models, repository
 from storage.records import NewArticle, NewClaim, NewSource

@@ -28,8 +28,8 @@ from bot.reading.fetch import (
     address_problem,
     fetch,
     guarded_client,
-    normalize_url,
 )
+from bot.reading.urls import normalize_url
 from tests.plugins.web import PageServer
 
 SEED = "seed-russian-losses.html"

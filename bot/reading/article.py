@@ -20,9 +20,10 @@ from lxml.html import HtmlElement
 from bot.config import Settings
 from bot.errors import BotError
 from bot.reading.charsets import decode, garbled, looks_binary
-from bot.reading.fetch import TEXT_TYPES, FetchedPage, fetch, normalize_url
+from bot.reading.fetch import TEXT_TYPES, FetchedPage, fetch
 from bot.reading.genre import Genre, byline_author, genre_of
 from bot.reading.link_cards import drop_link_cards
+from bot.reading.urls import normalize_url
 
 __all__ = [
     "MAX_ARTICLE_WORDS",

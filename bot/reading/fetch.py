@@ -36,7 +36,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpcore
 import httpx
@@ -44,6 +44,7 @@ import httpx
 from bot.config import Settings
 from bot.errors import BotError
 from bot.reading.charsets import codec_of, decode, looks_binary, meta_charset
+from bot.reading.urls import DEFAULT_PORTS
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -69,7 +70,6 @@ __all__ = [
     "check_host",
     "fetch",
     "guarded_client",
-    "normalize_url",
 ]
 
 logger = logging.getLogger(__name__)
@@ -78,13 +78,11 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-DEFAULT_PORTS = {"http": 80, "https": 443}
 # Only the codings we decompress ourselves, in bounded pieces (see _Inflater). Not br or zstd: their Python
 # bindings (optional for httpx, absent here) cannot bound the output of one call on every version.
 ACCEPT_ENCODING = "gzip, deflate"
 _INFLATE_PIECE = 64 * 1024  # most decompressed bytes produced by one step
 _MAX_CODINGS = 2  # "gzip, gzip" is odd but legal; longer lists are refused (each layer is a zlib state)
-TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"})
 
 # Ranges that ipaddress does not flag by itself on every Python version we support.
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
@@ -179,32 +177,6 @@ class FetchedPage:
 
 
 # --------------------------------------------------------------------------------------------- URLs
-
-
-def normalize_url(url: str) -> str:
-    """One key per article for dedupe: lowercase scheme and host, no fragment, default port or trackers."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    netloc = host
-    if port is not None and DEFAULT_PORTS.get(scheme) != port:
-        netloc = f"{host}:{port}"
-    if parts.username is not None:
-        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
-        netloc = f"{userinfo}@{netloc}"
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not key.lower().startswith("utm_") and key.lower() not in TRACKING_PARAMS
-    ]
-    path = parts.path or ("/" if netloc else "")
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 
 
 def _parse_url(url: str) -> httpx.URL:

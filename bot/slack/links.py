@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.reading.fetch import normalize_url
+from bot.reading.urls import normalize_url
 
 SLACK_LINK = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
 BARE_LINK = re.compile(r"(?<![<|\w])(https?://[^\s<>|]+[^\s<>|.,;:!?)\]'\"])", re.IGNORECASE)
