@@ -1,8 +1,14 @@
 """`/claims QUERY`: one query language over SQLite FTS5 and PostgreSQL tsvector.
 
-Query language: words (all must match), "quoted phrases", `source:NAME` or `source:"Igor Konashenkov"`,
-`since:7d` (m, h, d, w), `in:#name`, `in:C0123`, `in:<#C0123|name>` (Slack's escaped form), and
-`include:hidden`. Keys are case-insensitive. Filters alone are a valid query.
+Query language: words (all must match), "quoted phrases", `a OR b` (uppercase OR between two words or
+phrases: either), `-word` / `-"phrase"` / `-kill*` (left out; a query needs something to look for besides),
+`kill*` (a prefix of at least 2 letters), `source:NAME` or `source:"Igor Konashenkov"`, `since:7d` (m, h,
+d, w), `in:news` / `in:#news` / `in:C0123` (a channel whose id or name is that, without '#', any case) or
+`in:<#C0123|name>` (Slack's escaped form, also without `in:`), and `include:hidden`. Keys are
+case-insensitive. Filters alone are a valid query (the newest matching claims). Not supported, each refused
+in one line: parentheses, NOT and NEAR, `*` inside a word or after a phrase, other `key:`s,
+an unclosed quote. The meaning is the same on both backends: words and prefixes go through each backend's
+stemmer (Porter in FTS5, Snowball English in PostgreSQL; they agree on most English words, not all).
 
 Claims the extractor kept only for recall (`shown` false: beliefs, intentions, narrated actions...) are left
 out unless the query says `include:hidden`; it widens a query and is not one on its own.
@@ -17,7 +23,9 @@ short); prepared statements are off (storage.db). A `source:` naming a few sourc
 Hidden claims are left out by `search_entry.shown`, a column of the row each path reads anyway: no join, no
 other order. Each query shape's statements are built once, values bound at execution (see `_Shape`): the
 Python side of a search cost as much as the database side.
-User text never reaches FTS syntax: every token is a quoted FTS5 string, or goes through plainto/phraseto.
+User text never reaches FTS syntax: every term is a quoted FTS5 string (fts5_match builds the operators), or
+goes through plainto/phraseto_tsquery, or (a prefix: letters and digits only) is one quoted lexeme for
+to_tsquery; the operators between them are SQL's (&&, ||, !!), fixed by the shape.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -51,17 +59,30 @@ class QueryError(ValueError):
 
 @dataclass(slots=True)
 class SearchQuery:
-    words: list[str] = field(default_factory=list)
-    phrases: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # each must match (stemmed)
+    phrases: list[str] = field(default_factory=list)  # each must match, its words in this order
+    prefixes: list[str] = field(default_factory=list)  # kill* as "kill": a word starting so must match
+    any_of: list[tuple[Term, ...]] = field(default_factory=list)  # a OR b: one of each group must match
+    excluded: list[Term] = field(default_factory=list)  # -word, -"phrase", -kill*: none may match
     source: str | None = None
     since: dt.timedelta | None = None
-    channel: str | None = None
-    channel_name: str | None = None
+    channel: str | None = None  # a channel id from Slack's escaped <#C0123|name>
+    channel_name: str | None = None  # in:X otherwise: a channel id or name, without '#' (channel_ids)
     include_hidden: bool = False
+
+    def required(self) -> list[Term]:
+        return [
+            *(Term("word", w) for w in self.words),
+            *(Term("phrase", p) for p in self.phrases),
+            *(Term("prefix", p) for p in self.prefixes),
+        ]
+
+    def has_text(self) -> bool:
+        return bool(self.words or self.phrases or self.prefixes or self.any_of)
 
     def is_empty(self) -> bool:
         return not (
-            self.words or self.phrases or self.source or self.since or self.channel or self.channel_name
+            self.has_text() or self.source or self.since is not None or self.channel or self.channel_name
         )
 
 
@@ -90,22 +111,33 @@ class SearchHit:
 
 # --- parsing -------------------------------------------------------------------------------------------
 
+
+class Term(NamedTuple):
+    """One thing to look for: a word, a "phrase" or a prefix (`kill*`, kept here without its `*`)."""
+
+    kind: str  # "word", "phrase" or "prefix"
+    text: str
+
+
 _TOKEN = re.compile(
     r"""
-      (?P<key>[A-Za-z]+):(?!//)(?:"(?P<quoted>[^"]*)"?|(?P<value>[^\s"]*))
-    | "(?P<phrase>[^"]*)"?
+      (?P<key>[A-Za-z]+):(?!//)(?:"(?P<quoted>[^"]*)"|(?P<value>[^\s"]*))
+    | (?P<minus>-?)"(?P<phrase>[^"]*)"(?P<star>\*?)
     | (?P<word>[^\s"]+)
     """,
     re.VERBOSE,
 )
+_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\uff02", '"'))  # Slack's smart quotes
 _DURATION = re.compile(r"(\d{1,6})([mhdw])")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")  # Slack names are lowercase, ids uppercase
 _SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
-_WORDLIKE = re.compile(r"\w")
-
+_WORDLIKE = re.compile(r"[^\W_]")  # a letter or a digit: what both backends' tokenizers keep
+_PREFIX = re.compile(r"[^\W_]+")
+_FILTER = re.compile(r"[A-Za-z]+:(?!//)")
+PREFIX_MIN_LETTERS = 2
 
 MAX_QUERY_CHARS = 500
+_OR = object()  # an OR between two terms, while parsing
 
 
 def parse_query(text: str) -> SearchQuery:
@@ -114,34 +146,105 @@ def parse_query(text: str) -> SearchQuery:
         raise QueryError(f"that query is too long (over {MAX_QUERY_CHARS} characters)")
     # Control characters mean nothing in a search, and PostgreSQL refuses NUL in any string.
     text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    if text.count('"') % 2:
+        raise QueryError('unclosed quote: add the closing " (a "phrase" is between two quotes)')
     q = SearchQuery()
-    for m in _TOKEN.finditer(unicodedata.normalize("NFKC", text)):
+    items: list[Any] = []  # (Term, excluded) and _OR, in the order typed
+    for m in _TOKEN.finditer(text):
         if m["key"] is not None:
-            key = m["key"].lower()
-            value = (m["quoted"] if m["quoted"] is not None else m["value"]).strip()
-            if key not in ("source", "since", "in", "include"):
-                raise QueryError(f'unknown filter "{key}:" (use source:, since:, in: or include:hidden)')
-            if not value:
-                raise QueryError(f'"{key}:" needs a value, e.g. {_EXAMPLES[key]}')
-            if key == "include":
-                if value.lower() != "hidden":
-                    raise QueryError(f'unknown "include:{value}" (use include:hidden)')
-                q.include_hidden = True
-            elif key == "source":
-                q.source = value
-            elif key == "since":
-                q.since = parse_duration(value)
-            else:
-                _channel(q, value)
+            _filter(q, m["key"].lower(), (m["quoted"] if m["quoted"] is not None else m["value"]).strip())
         elif m["phrase"] is not None:
+            if m["star"]:
+                raise QueryError(f'"{m["phrase"]}"* is not supported: * ends a word, e.g. kill*')
             phrase = " ".join(m["phrase"].split())
             if _WORDLIKE.search(phrase):
-                q.phrases.append(phrase)
-        elif _WORDLIKE.search(m["word"]):
-            q.words.append(m["word"])
+                items.append((Term("phrase", phrase), bool(m["minus"])))
+        else:
+            _word(q, m["word"], items)
+    _terms(q, items)
+    if q.excluded and not q.has_text():
+        raise QueryError('-word only narrows a search: add a word or "phrase" to look for')
     if q.is_empty():
         raise QueryError('empty query: type words, "a phrase", source:NAME, since:7d or in:#channel')
     return q
+
+
+def _filter(q: SearchQuery, key: str, value: str) -> None:
+    if key not in ("source", "since", "in", "include"):
+        raise QueryError(f'unknown filter "{key}:" (use source:, since:, in: or include:hidden)')
+    if not value:
+        raise QueryError(f'"{key}:" needs a value, e.g. {_EXAMPLES[key]}')
+    if key == "include":
+        if value.lower() != "hidden":
+            raise QueryError(f'unknown "include:{value}" (use include:hidden)')
+        q.include_hidden = True
+    elif key == "source":
+        q.source = value
+    elif key == "since":
+        q.since = parse_duration(value)
+    else:
+        _channel(q, value)
+
+
+def _word(q: SearchQuery, word: str, items: list[Any]) -> None:
+    if word == "OR":
+        items.append(_OR)
+        return
+    if word == "AND":  # what words do anyway
+        return
+    if word in ("NOT", "NEAR") or word.startswith("NEAR/"):
+        raise QueryError(f"{word.split('/')[0]} is not supported: use -word to leave a word out")
+    if "(" in word or ")" in word:
+        raise QueryError("parentheses are not supported: words all match, OR goes between two words")
+    if _SLACK_CHANNEL.fullmatch(word):  # "#news" picked from Slack's menu arrives as <#C0NEWS|news>
+        _channel(q, word)
+        return
+    excluded = word.startswith("-")
+    if excluded:
+        word = word[1:]
+        if _FILTER.match(word):
+            raise QueryError(f"-{word.split(':')[0]}: is not supported: filters cannot be left out")
+    if word.endswith("*"):
+        body = word.rstrip("*")
+        if not body:
+            return  # a stray *
+        if "*" in body or not _PREFIX.fullmatch(body):
+            raise QueryError(f'"{word}" is not supported: a prefix is letters or digits then *, e.g. kill*')
+        if sum(ch.isalpha() for ch in body) < PREFIX_MIN_LETTERS:
+            raise QueryError(f'"{word}": a prefix needs at least {PREFIX_MIN_LETTERS} letters before *')
+        items.append((Term("prefix", body), excluded))
+    elif "*" in word:
+        raise QueryError(f'"{word}" is not supported: * only ends a word, e.g. kill*')
+    elif _WORDLIKE.search(word):
+        items.append((Term("word", word), excluded))
+
+
+def _terms(q: SearchQuery, items: list[Any]) -> None:
+    """Words and phrases all match, `a OR b` joins two terms into one that matches either, `-term` is left
+    out."""
+    groups: list[list[Term]] = []
+    joined = False  # the previous item was OR
+    for i, item in enumerate(items):
+        if item is _OR:
+            before, after = items[i - 1] if i else None, items[i + 1] if i + 1 < len(items) else None
+            if not (isinstance(before, tuple) and isinstance(after, tuple)) or before[1] or after[1]:
+                raise QueryError('OR goes between two words or "phrases", e.g. tanks OR artillery')
+            joined = True
+            continue
+        term, excluded = item
+        if excluded:
+            q.excluded.append(term)
+        elif joined:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        joined = False
+    for group in groups:
+        if len(group) > 1:
+            q.any_of.append(tuple(group))
+        else:
+            {"word": q.words, "phrase": q.phrases, "prefix": q.prefixes}[group[0].kind].append(group[0].text)
 
 
 _EXAMPLES = {
@@ -164,27 +267,86 @@ def parse_duration(value: str) -> dt.timedelta:
 
 
 def _channel(q: SearchQuery, value: str) -> None:
+    """`in:`: Slack's escaped <#C0123|name> is that channel; anything else is a channel id or name, with or
+    without '#', matched without case (see `channel_ids`)."""
     escaped = _SLACK_CHANNEL.fullmatch(value)
     if escaped:
-        q.channel, q.channel_name = escaped[1], (escaped[2] or None)
-    elif value.startswith("#"):
-        q.channel, q.channel_name = None, value[1:].lower() or None
-    elif _CHANNEL_ID.fullmatch(value):
-        q.channel, q.channel_name = value, None
-    else:
-        q.channel, q.channel_name = None, value.lower()
-    if q.channel is None and q.channel_name is None:
+        q.channel, q.channel_name = escaped[1], None
+        return
+    name = value.lstrip("#").strip()
+    if not name:
         raise QueryError(f'bad channel "{value}" (use in:#name)')
+    q.channel, q.channel_name = None, name
+
+
+def channel_ids(session: Session, value: str, team: str | None) -> list[str]:
+    """The channel ids `value` names in `team` (every team for None): Slack's <#C0123|name>, or a channel
+    whose id or name is `value` without its leading '#', ignoring case. The CLI files `--channel news`
+    under the channel id "news"; Slack's shares carry an id (C0123) and the channel's name."""
+    escaped = _SLACK_CHANNEL.fullmatch(value.strip())
+    if escaped:
+        return [escaped[1]]
+    name = value.strip().lstrip("#").strip().lower()
+    if not name:
+        return []
+    if team is None:  # the operator's view (CLI): every share, every team
+        return list(session.scalars(_channels_named(), {"name": name}))
+    rows = session.execute(_team_channels(), {"team": team})
+    return [channel for channel, named in rows if name in (channel.lower(), (named or "").lower())]
+
+
+@functools.cache
+def _channels_named() -> sa.Select[Any]:
+    named = sa.bindparam("name", type_=sa.String)
+    stmt = sa.select(Share.channel).where(
+        sa.or_(sa.func.lower(Share.channel) == named, sa.func.lower(Share.channel_name) == named)
+    )
+    return stmt.distinct().order_by(Share.channel)
+
+
+@functools.cache
+def _team_channels() -> sa.TextClause:
+    """Each channel of `team` with the name its newest share gave it: a skip scan of the share table's
+    unique index (team, channel, message_ts, url), one index probe per channel. A team has a few dozen
+    channels and can have hundreds of thousands of shares: reading them all cost 3 ms per 10k shares."""
+    return sa.text(
+        """
+        WITH RECURSIVE ch(channel) AS (
+            SELECT (SELECT channel FROM share WHERE team = :team ORDER BY channel LIMIT 1)
+            UNION ALL
+            SELECT (SELECT s.channel FROM share AS s WHERE s.team = :team AND s.channel > ch.channel
+                    ORDER BY s.channel LIMIT 1)
+              FROM ch WHERE ch.channel IS NOT NULL
+        )
+        SELECT ch.channel,
+               (SELECT s.channel_name FROM share AS s WHERE s.team = :team AND s.channel = ch.channel
+                 ORDER BY s.message_ts DESC LIMIT 1) AS channel_name
+          FROM ch WHERE ch.channel IS NOT NULL ORDER BY ch.channel
+        """
+    )
 
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _fts5_term(term: Term) -> str:
+    """A quoted FTS5 string (user text never becomes FTS5 syntax); a prefix gets FTS5's trailing *."""
+    return '"' + term.text.replace('"', '""') + '"' + ("*" if term.kind == "prefix" else "")
+
+
 def fts5_match(q: SearchQuery) -> str | None:
-    """The FTS5 MATCH expression: every word and phrase a quoted string, ANDed. None without text."""
-    terms = [f'"{t.replace(chr(34), chr(34) * 2)}"' for t in (*q.words, *q.phrases)]
-    return " AND ".join(terms) or None
+    """The FTS5 MATCH expression: terms ANDed, OR groups in parentheses, excluded terms after NOT. None
+    without text."""
+    parts = [_fts5_term(t) for t in q.required()] + [
+        "(" + " OR ".join(_fts5_term(t) for t in group) + ")" for group in q.any_of
+    ]
+    if not parts:
+        return None
+    match = " AND ".join(parts)
+    if q.excluded:
+        match = f"({match}) NOT ({' OR '.join(_fts5_term(t) for t in q.excluded)})"
+    return match
 
 
 # --- searching -----------------------------------------------------------------------------------------
@@ -203,11 +365,15 @@ class _Shape:
     named in the comments): each shape's statements are built once and reused, see `_matches`."""
 
     dialect: str
-    words: int = 0  # w0, w1, ... on PostgreSQL; SQLite takes the whole FTS5 expression as `match`
-    phrases: int = 0  # p0, p1, ...
+    # PostgreSQL: the kinds of the terms that must all match, each a group of alternatives (a OR b), bound as
+    # t0_0, t1_0, t1_1, ...; and of the excluded terms, n0, n1, ... SQLite binds the whole FTS5 expression
+    # as `match`: its shape is (("match",),) whatever the query.
+    terms: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[str, ...] = ()
     include_hidden: bool = False
     team: bool = False  # team
     viewer_channel: bool = False  # viewer_channel
+    viewer_channels: bool = False  # viewer_channels: a list of ids, searching as from inside any of them
     channel: bool = False  # channel: an in: channel id
     channels: bool = False  # channels: the ids of the in: channel name
     source_names: bool = False  # source: entries of the sources whose names contain it
@@ -216,7 +382,7 @@ class _Shape:
 
     @property
     def text(self) -> bool:
-        return bool(self.words or self.phrases)
+        return bool(self.terms)
 
 
 def search(
@@ -224,7 +390,7 @@ def search(
     text: str | SearchQuery,
     *,
     team: str | None,
-    viewer_channel: str | None = None,
+    viewer_channel: str | Sequence[str] | None = None,
     limit: int = 20,
     offset: int = 0,
     now: dt.datetime | None = None,
@@ -232,12 +398,14 @@ def search(
     """Claims matching the query, newest share first, one hit per claim (its newest visible share).
 
     `team=None` is the operator's view (CLI): everything. Otherwise only that team's shares, and shares in
-    a private channel only when searching from inside that channel (`viewer_channel`). Either way, claims
-    not shown in threads only with `include:hidden`.
+    a private channel only when searching from inside that channel (`viewer_channel`: an id, or the ids a
+    name stands for, see `channel_ids`). Either way, claims not shown in threads only with `include:hidden`.
     """
     q = parse_query(text) if isinstance(text, str) else text
     if q.is_empty():
         raise QueryError("empty query")
+    if q.excluded and not q.has_text():
+        raise QueryError('-word only narrows a search: add a word or "phrase" to look for')
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     if limit == 0:
@@ -249,14 +417,17 @@ def search(
     if team is not None:
         shape["team"] = True
         params["team"] = team
-        if viewer_channel is not None:
+        if isinstance(viewer_channel, str):
             shape["viewer_channel"] = True
             params["viewer_channel"] = viewer_channel
+        elif viewer_channel:
+            shape["viewer_channels"] = True
+            params["viewer_channels"] = list(viewer_channel)
     if q.channel is not None:
         shape["channel"] = True
         params["channel"] = q.channel
     elif q.channel_name is not None:
-        channels = _channels_named(session, q.channel_name, team)
+        channels = channel_ids(session, q.channel_name, team)
         if not channels:
             return []
         shape["channels"] = True
@@ -278,11 +449,17 @@ def search(
             return []
         shape["since"] = True
         params["min_id"] = min_id
-    shape["words"], shape["phrases"] = len(q.words), len(q.phrases)
-    if dialect == "sqlite":
-        params["match"] = fts5_match(q)
-    params.update({f"w{i}": word for i, word in enumerate(q.words)})
-    params.update({f"p{i}": phrase for i, phrase in enumerate(q.phrases)})
+    if q.has_text():
+        if dialect == "sqlite":
+            shape["terms"] = (("match",),)
+            params["match"] = fts5_match(q)
+        else:
+            groups = [(t,) for t in q.required()] + q.any_of
+            shape["terms"] = tuple(tuple(t.kind for t in group) for group in groups)
+            shape["excluded"] = tuple(t.kind for t in q.excluded)
+            for i, group in enumerate(groups):
+                params.update({f"t{i}_{j}": _pg_value(t) for j, t in enumerate(group)})
+            params.update({f"n{i}": _pg_value(t) for i, t in enumerate(q.excluded)})
     s = _Shape(**shape)
 
     need = offset + limit
@@ -350,6 +527,9 @@ def _conditions(s: _Shape) -> list[sa.ColumnElement[bool]]:
         visible = _E.c.private.is_(False)
         if s.viewer_channel:
             visible = sa.or_(visible, _E.c.channel == _param("viewer_channel", sa.String))
+        elif s.viewer_channels:
+            viewer = sa.bindparam("viewer_channels", expanding=True, type_=sa.String)
+            visible = sa.or_(visible, _E.c.channel.in_(viewer))
         conditions += [_E.c.team == _param("team", sa.String), visible]
     if s.channel:
         conditions.append(_E.c.channel == _param("channel", sa.String))
@@ -399,13 +579,6 @@ def _newest_pg(since: bool) -> sa.Subquery:
     if since:
         newest = newest.where(_E.c.id >= _param("min_id", sa.Integer))
     return newest.order_by(_E.c.id.desc()).limit(_param("pg_head", sa.Integer)).subquery("newest")
-
-
-def _channels_named(session: Session, name: str, team: str | None) -> list[str]:
-    stmt = sa.select(Share.channel).where(sa.func.lower(Share.channel_name) == name.lstrip("#").lower())
-    if team is not None:
-        stmt = stmt.where(Share.team == team)
-    return list(session.scalars(stmt.distinct()))
 
 
 @functools.lru_cache(maxsize=SHAPES_CACHED)
@@ -475,16 +648,41 @@ def _document_matches(s: _Shape) -> sa.ColumnElement[bool]:
     return _DOCUMENT.op("@@", is_comparison=True)(_tsquery(s))
 
 
-def _tsquery(s: _Shape) -> sa.ColumnElement[Any]:
-    parts: list[sa.ColumnElement[Any]] = [
-        sa.func.plainto_tsquery(_REGCONFIG, _param(f"w{i}", sa.String), type_=TSQUERY) for i in range(s.words)
-    ] + [
-        sa.func.phraseto_tsquery(_REGCONFIG, _param(f"p{i}", sa.String), type_=TSQUERY)
-        for i in range(s.phrases)
-    ]
+_PG_TERM = {"word": "plainto_tsquery", "phrase": "phraseto_tsquery", "prefix": "to_tsquery"}
+
+
+def _pg_value(term: Term) -> str:
+    """A term's bound value: a prefix is one quoted lexeme for to_tsquery (letters and digits, see
+    parse_query; quoted all the same), marked :* ; words and phrases go to plainto/phraseto as typed."""
+    if term.kind == "prefix":
+        return "'" + term.text.replace("'", "''").replace("\\", "\\\\") + "':*"
+    return term.text
+
+
+def _pg_term(kind: str, name: str) -> sa.ColumnElement[Any]:
+    return getattr(sa.func, _PG_TERM[kind])(_REGCONFIG, _param(name, sa.String), type_=TSQUERY)
+
+
+def _pg_all(parts: list[sa.ColumnElement[Any]], operator: str) -> sa.ColumnElement[Any]:
     query = parts[0]
     for part in parts[1:]:
-        query = query.op("&&", return_type=TSQUERY)(part)
+        query = query.op(operator, return_type=TSQUERY)(part)
+    return query.self_group() if len(parts) > 1 else query
+
+
+def _tsquery(s: _Shape) -> sa.ColumnElement[Any]:
+    """The tsquery of the shape's terms: groups ANDed (&&), a group's alternatives ORed (||), then AND NOT
+    (!!) any excluded term. The same meaning as fts5_match."""
+    query = _pg_all(
+        [
+            _pg_all([_pg_term(kind, f"t{i}_{j}") for j, kind in enumerate(group)], "||")
+            for i, group in enumerate(s.terms)
+        ],
+        "&&",
+    )
+    if s.excluded:
+        excluded = _pg_all([_pg_term(kind, f"n{i}") for i, kind in enumerate(s.excluded)], "||")
+        query = query.op("&&", return_type=TSQUERY)(sa.func.tsquery_not(excluded, type_=TSQUERY))
     return query
 
 

@@ -290,7 +290,11 @@ def ingest(
 def search(
     ctx: typer.Context,
     query: Annotated[
-        str, typer.Argument(help='Words, "phrases", source:NAME, since:7d, in:CHANNEL, include:hidden.')
+        str,
+        typer.Argument(
+            help='Words (all must match), "phrases", a OR b, -word (left out), kill* (prefix), '
+            "source:NAME, since:7d, in:news or in:#news (a channel's name or id), include:hidden."
+        ),
     ],
     limit: Annotated[
         int, typer.Option(min=1, max=MAX_LIMIT, help=f"How many results (at most {MAX_LIMIT}).")
@@ -301,19 +305,26 @@ def search(
     team: Annotated[str | None, typer.Option(help=TEAM_HELP)] = None,
     channel: Annotated[
         str | None,
-        typer.Option(help="With --team: search as from inside this channel (its private claims too)."),
+        typer.Option(
+            help="With --team: search as from inside this channel, by name or id, with or without # "
+            "(its private claims too)."
+        ),
     ] = None,
 ) -> None:
     """Search stored claims, newest first (the same search /claims uses)."""
     from bot.features.search import search_line
     from bot.views.render import SearchPage, search_text
-    from storage.search import QueryError
+    from storage.search import QueryError, channel_ids
     from storage.search import search as run_search
 
     services = _services(ctx, read_only=True)
     try:
         with services.reading() as session:
-            hits = run_search(session, query, team=team, viewer_channel=channel, limit=limit)
+            # The channel as given (an id) and every channel id it names in the team.
+            viewer = None
+            if channel and team is not None:
+                viewer = sorted({channel.strip().lstrip("#"), *channel_ids(session, channel, team)})
+            hits = run_search(session, query, team=team, viewer_channel=viewer, limit=limit)
     except QueryError as exc:
         raise fail(f"bad query: {exc}") from None
     finally:
@@ -356,28 +367,46 @@ def parse_window(value: str) -> timedelta:
 def digest(
     ctx: typer.Context,
     since: Annotated[str, typer.Option(help="How far back: 30m, 24h, 7d, 2w.")] = "24h",
-    channel: Annotated[str | None, typer.Option(help="Only claims shared in this channel.")] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(help="Only claims shared in this channel: its name or id, with or without #."),
+    ] = None,
     team: Annotated[str | None, typer.Option(help=TEAM_HELP)] = None,
 ) -> None:
     """Print the digest of claims shared recently."""
+    from dataclasses import replace
+
     from bot.jobs.digest import digest_view
     from bot.views.render import digest_text
+    from storage.search import channel_ids
 
     window = parse_window(since)
     services = _services(ctx, read_only=True)
     now = datetime.now(UTC)
     with services.reading() as session:
-        view = digest_view(
-            session,
-            team=team,
-            channel=channel,
-            since=now - window,
-            until=now,
-            channel_label=channel,
-            # A workspace-wide view, like /claims outside a channel: private channels only when named.
-            include_private=team is None or channel is not None,
-        )
+        # The same channels as /claims in:X: `ingest --channel news` files under the id "news", Slack's
+        # shares carry an id (C0NEWS) and the name "news"; either, with or without '#', names them.
+        channels: list[str | None] = [None]
+        if channel is not None:
+            channels = [*channel_ids(session, channel, team)] or [channel.strip().lstrip("#")]
+        views = [
+            digest_view(
+                session,
+                team=team,
+                channel=one,
+                since=now - window,
+                until=now,
+                channel_label=channel,
+                # A workspace-wide view, like /claims outside a channel: private channels only when named.
+                include_private=team is None or channel is not None,
+            )
+            for one in channels
+        ]
     services.close()
+    view = views[0]
+    if len(views) > 1:  # one name for several channels (in several teams, or the CLI's and Slack's)
+        cards = {card.article_id: card for v in views for card in v.cards}  # an article once
+        view = replace(view, cards=list(cards.values()))
     typer.echo(digest_text(view))
 
 

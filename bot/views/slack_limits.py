@@ -19,9 +19,12 @@ USAGE = (
     "*Search the claims shared in this workspace*\n"
     "`/claims mariupol` words (all must match)\n"
     '`/claims "safe corridor"` an exact phrase\n'
+    "`/claims tanks OR artillery` either word · `/claims tanks -training` leave a word out · "
+    "`/claims kill*` words starting so\n"
     "`/claims source:Konashenkov` claims by a source\n"
     "`/claims since:7d` shared in the last 7 days (also `24h`, `2w`)\n"
-    "`/claims in:#news` shared in a channel\n"
+    "`/claims in:#news` shared in a channel (`in:news` too)\n"
+    "Not supported: parentheses, NOT and NEAR (use `-word`), `*` inside a word\n"
     "`/claims include:hidden mariupol` also beliefs, intentions and other attributions threads leave out\n"
     "*Daily digest of this channel*\n"
     "`/claims digest on 09:00` every day at 09:00 in your time zone\n"
