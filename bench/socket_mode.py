@@ -11,7 +11,9 @@ link (acked, no work). Per situation, what the issue's table lists:
 a. Slack's routine refresh (``disconnect`` / ``refresh_requested``): from the refresh to the ack of the
    first envelope sent right after it (it waits for the new link, as Slack holds it), ``--refresh-runs``;
 b. the TCP connection closed without a close frame: time until a new link opens, and the process's CPU
-   seconds meanwhile (utime + stime of /proc/PID/stat), next to an idle stretch of the same process;
+   seconds meanwhile and over the 5 s from the close (utime + stime of /proc/PID/stat; a reconnect in
+   milliseconds makes "meanwhile" too short to show a busy loop), next to an idle stretch of the same
+   process;
 c. a close frame (1001): time until a new link opens;
 d. a half-open link (nothing read or answered, TCP kept open): time until the client opens a new link;
 e. SIGTERM: exit code and time to exit;
@@ -58,6 +60,7 @@ class Figures:
     refresh_reconnect_s: list[float | None] = field(default_factory=list)
     drop_reconnect_s: float | None = None
     drop_cpu_s: float | None = None
+    drop_window_cpu_s: float | None = None  # over DROP_WINDOW seconds from the close
     idle_cpu_per_s: float | None = None
     close_reconnect_s: float | None = None
     half_open_reconnect_s: float | None = None
@@ -84,7 +87,7 @@ def make_standin() -> SlackStandin:
     return standin
 
 
-CLIENT: dict[str, str] = {}  # CLAIMBOT_SOCKET_MODE_* settings of the run being measured (--ping)
+CLIENT: dict[str, str] = {}  # CLAIMBOT_SOCKET_MODE_* settings of the run being measured (--ping, ...)
 
 
 def app_env(database_url: str, standin: SlackStandin, bot_token: str, app_token: str) -> dict[str, str]:
@@ -176,13 +179,18 @@ def measure_refresh(sm: SocketModeStandin, figures: Figures, runs: int, give_up:
         settle(sm, give_up)
 
 
+DROP_WINDOW = 5.0  # the bound of the table for a TCP close
+
+
 def measure_drop(sm: SocketModeStandin, pid: int, figures: Figures, give_up: float) -> None:
     idle_from, idle_cpu = time.monotonic(), cpu_seconds(pid)
     time.sleep(5.0)
     figures.idle_cpu_per_s = (cpu_seconds(pid) - idle_cpu) / (time.monotonic() - idle_from)
-    before = cpu_seconds(pid)
+    before, began = cpu_seconds(pid), time.monotonic()
     figures.drop_reconnect_s = reconnect_after(sm, sm.drop_tcp, give_up)
     figures.drop_cpu_s = cpu_seconds(pid) - before
+    time.sleep(max(0.0, began + DROP_WINDOW - time.monotonic()))
+    figures.drop_window_cpu_s = cpu_seconds(pid) - before
     settle(sm, give_up)
 
 
@@ -273,7 +281,10 @@ def exit_text(code: int | None, seconds: float | None) -> str:
 
 def render(f: Figures, give_up: float) -> Table:
     ping = CLIENT.get("CLAIMBOT_SOCKET_MODE_PING_INTERVAL", "default")
-    table = Table(title=f"claimbot run (Socket Mode, ping interval {ping}) against the stand-in")
+    missed = CLIENT.get("CLAIMBOT_SOCKET_MODE_MISSED_PONGS", "default")
+    table = Table(
+        title=f"claimbot run (Socket Mode, ping interval {ping}, missed pongs {missed}) against the stand-in"
+    )
     table.add_column("situation")
     table.add_column("measured")
     table.add_column("today")
@@ -287,6 +298,10 @@ def render(f: Figures, give_up: float) -> Table:
     if f.drop_cpu_s is not None and f.drop_reconnect_s:
         cpu += f" ({100 * f.drop_cpu_s / f.drop_reconnect_s:.0f}% of a core)"
     table.add_row("", "CPU seconds meanwhile", cpu)
+    window = "-"
+    if f.drop_window_cpu_s is not None:
+        window = f"{f.drop_window_cpu_s:.2f} s ({100 * f.drop_window_cpu_s / DROP_WINDOW:.0f}% of a core)"
+    table.add_row("", f"CPU seconds, {DROP_WINDOW:g} s from the close", window)
     idle = "-" if f.idle_cpu_per_s is None else f"{100 * f.idle_cpu_per_s:.1f}% of a core"
     table.add_row("", "idle, same process (5 s)", idle)
     table.add_row("(c) close frame 1001", "until a new link opens", secs(f.close_reconnect_s, give_up))
@@ -305,6 +320,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--refresh-runs", type=int, default=5)
     parser.add_argument("--ping", type=float, default=None, help="CLAIMBOT_SOCKET_MODE_PING_INTERVAL")
+    parser.add_argument("--missed-pongs", type=int, default=None, help="CLAIMBOT_SOCKET_MODE_MISSED_PONGS")
     parser.add_argument("--give-up", type=float, default=150.0, help="seconds to wait for any one thing")
     return parser.parse_args()
 
@@ -313,6 +329,8 @@ def main() -> None:
     args = parse_args()
     if args.ping:
         CLIENT["CLAIMBOT_SOCKET_MODE_PING_INTERVAL"] = str(args.ping)
+    if args.missed_pongs:
+        CLIENT["CLAIMBOT_SOCKET_MODE_MISSED_PONGS"] = str(args.missed_pongs)
     standin = make_standin()
     with tempfile.TemporaryDirectory(prefix="claimbot-socket-bench-") as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'claimbot.db'}"

@@ -56,8 +56,11 @@ class Settings(BaseSettings):
     deny_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
     port: int = Field(3000, validation_alias=AliasChoices("PORT", "CLAIMBOT_PORT"))
 
-    # Socket Mode (`claimbot run`): the ping interval, which also bounds how long a silent link goes unnoticed
-    socket_mode_ping_interval: float = 10.0
+    # Socket Mode (`claimbot run`): the client pings every interval; a link with no pong for missed_pongs
+    # intervals is stale and replaced, so a silent (half-open) link goes unnoticed for at most
+    # interval * (missed_pongs + 1) seconds: 12 s with these defaults
+    socket_mode_ping_interval: float = Field(3.0, gt=0)
+    socket_mode_missed_pongs: int = Field(3, ge=1)
 
     # SIGTERM/SIGINT: how long jobs in flight may finish before their shares are freed for another process
     shutdown_grace_seconds: float = 8.0

@@ -587,7 +587,8 @@ def run(ctx: typer.Context) -> None:
     handler = socket_mode_handler(runtime.app, settings)
     try:
         handler.connect()
-        stopping.wait()
+        while not stopping.wait(1.0):  # wake now and then: a signal handled mid-wait is never lost
+            pass
         logger.info("stopping: no new events; jobs in flight get %.0f s", settings.shutdown_grace_seconds)
     finally:
         handler.close()
