@@ -4,4 +4,4 @@ env)."""
 from bot.config import Settings
 from bot.entry.worker import create_celery
 
-app = create_celery(Settings())
+app = create_celery(Settings(), graceful_stop=True)

@@ -7,11 +7,15 @@ builds its own Services on first use, so the model loads once per process, not p
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import threading
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from celery import Celery
+from celery.signals import worker_process_init, worker_shutting_down
 
 from bot.config import Settings
 from bot.jobs.scheduler import slack_poster, utc_now
@@ -21,6 +25,34 @@ if TYPE_CHECKING:
     from bot.slack.ops import SlackClients
 
 logger = logging.getLogger(__name__)
+
+
+def _stop_gracefully(settings: Settings, state: _WorkerState) -> None:
+    """SIGTERM: Celery's warm shutdown waits for the task in hand, however slow its page. Give it
+    ``shutdown_grace_seconds``, then free the shares this worker's pool still holds (their leases carry
+    the worker's pid: ``shares.OWNER_PID``) and stop cold; the broker hands the task back (acks_late)."""
+
+    @worker_process_init.connect(weak=False, dispatch_uid="claimbot-lease-as-worker")
+    def _lease_as_the_worker(**_: object) -> None:
+        from bot.jobs import shares
+
+        shares.OWNER_PID = os.getppid()
+
+    @worker_shutting_down.connect(weak=False, dispatch_uid="claimbot-stop")
+    def _on_shutting_down(how: str = "", **_: object) -> None:
+        if how != "Warm":
+            return
+
+        def give_back() -> None:
+            time.sleep(settings.shutdown_grace_seconds)
+            from bot.jobs.shares import release_this_process
+
+            services, _ = state.get()
+            released = release_this_process(services)
+            logger.warning("stopping: %d share(s) released to the next sweep; cold shutdown", released)
+            os.kill(os.getpid(), signal.SIGQUIT)
+
+        threading.Thread(target=give_back, name="claimbot-stop", daemon=True).start()
 
 
 class _WorkerState:
@@ -44,7 +76,10 @@ class _WorkerState:
             return self._built
 
 
-def create_celery(settings: Settings) -> Celery:
+def create_celery(settings: Settings, *, graceful_stop: bool = False) -> Celery:
+    """``graceful_stop``: this process is a `celery worker` (bot/entry/celery_entry.py), whose SIGTERM
+    frees what it holds after a grace period; never in a process that only enqueues or in tests'
+    embedded workers."""
     if not settings.broker_url:
         raise ValueError("scale mode needs CLAIMBOT_BROKER_URL (e.g. redis://127.0.0.1:6379/0)")
     app = Celery("claimbot", broker=settings.broker_url)
@@ -68,6 +103,8 @@ def create_celery(settings: Settings) -> Celery:
         },
     )
     state = _WorkerState(settings)
+    if graceful_stop:
+        _stop_gracefully(settings, state)
 
     # shared=False: each app keeps its own tasks (Celery otherwise routes a name to the first app's closure).
     @app.task(name="claimbot.process_shares", shared=False)

@@ -81,9 +81,12 @@ def policy_for(settings: Settings) -> JobPolicy:
     )
 
 
+OWNER_PID: int | None = None  # a Celery pool process sets its worker's pid: the worker gives back for it
+
+
 def process_owner() -> str:
     """The prefix of every lease holder id of this process (its host and pid; after fork, the child's)."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:"
+    return f"{socket.gethostname()[:30]}:{OWNER_PID or os.getpid()}:"
 
 
 def new_owner() -> str:

@@ -1,0 +1,88 @@
+"""SIGTERM to a real `celery worker` holding a share whose page is slow: it gives the task a few seconds,
+frees the share for the next sweep, and exits within 10 s."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import redis
+import sqlalchemy as sa
+
+from bot.config import Settings
+from bot.entry.worker import create_celery
+from bot.jobs.queue import CeleryQueue
+from bot.services import Services
+from bot.slack_standin import SlackStandin
+from storage import repository
+from storage.models import Share
+from tests.plugins.app import ACME, NEWS, WORKSPACES
+
+BROKER = "redis://127.0.0.1:6379/12"
+
+
+def test_a_celery_worker_on_sigterm_frees_what_it_holds_and_exits(
+    fresh_db_url: str, standin: SlackStandin, page_server: Any, tmp_path: Path
+) -> None:
+    redis.Redis.from_url(BROKER).flushdb()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMBOT_", "SLACK_"))}
+    env.update(
+        DATABASE_URL=fresh_db_url,
+        CLAIMBOT_BROKER_URL=BROKER,
+        SLACK_BOT_TOKEN=WORKSPACES[ACME]["bot_token"],
+        CLAIMBOT_SLACK_API_URL=standin.base_url,
+        CLAIMBOT_ALLOW_PRIVATE_URLS="true",
+        CLAIMBOT_FETCH_TIMEOUT="60",
+        CLAIMBOT_FETCH_TOTAL_TIMEOUT="60",
+        CLAIMBOT_SHUTDOWN_GRACE_SECONDS="2",
+    )
+    log = tmp_path / "celery.log"
+    celery = str(Path(sys.executable).with_name("celery"))
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [celery, "-A", "bot.entry.celery_entry", "worker", "--concurrency", "1", "--loglevel", "INFO",
+             "-n", f"shutdown-{os.getpid()}@%h"],
+            env=env, stdout=out, stderr=out,
+        )  # fmt: skip
+    settings = Settings(_env_file=None, database_url=fresh_db_url, broker_url=BROKER)
+    services = Services.create(settings)
+    try:
+        _wait(lambda: b"ready." in log.read_bytes(), 60, "the worker never got ready")
+        with services.transaction() as session:
+            share, _ = repository.record_share(
+                session, team=ACME, channel=NEWS, message_ts="1.1", url=page_server.url("slow?seconds=30")
+            )
+            share_id = share.id
+        CeleryQueue(create_celery(settings)).submit([share_id])
+        _wait(lambda: _holder(services, share_id) is not None, 30, "the worker never took the share")
+        started = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        code = worker.wait(timeout=30)
+        took = time.monotonic() - started
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        redis.Redis.from_url(BROKER).flushdb()
+    output = log.read_text(errors="replace")
+    assert took < 10, output
+    assert code == 0, output
+    assert _holder(services, share_id) is None, output
+    services.close()
+
+
+def _holder(services: Services, share_id: int) -> str | None:
+    with services.reading() as session:
+        return session.scalar(sa.select(Share.claimed_by).where(Share.id == share_id))
+
+
+def _wait(check: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
