@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from typing import Any
 
 preload_app = True
@@ -22,8 +23,15 @@ graceful_timeout = 10
 control_socket_disable = True
 
 
+def when_ready(server: Any) -> None:
+    # gunicorn stops at once on SIGINT (Ctrl-C, `kill -INT`): make it the same graceful stop as SIGTERM.
+    server.handle_int = server.handle_term
+
+
 def post_worker_init(worker: Any) -> None:
     from bot import logs
+
+    signal.signal(signal.SIGINT, worker.handle_exit)  # a Ctrl-C reaches the workers too: stop gracefully
 
     settings = worker.wsgi.settings
     logs.configure(settings.log_level, settings.log_format)

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from bot.slack_standin import SlackSender, SlackStandin
@@ -33,8 +34,9 @@ def wait_until(check: Any, timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_serve_on_sigterm_frees_the_share_in_flight_and_exits_0(
-    fresh_db_url: str, standin: SlackStandin, page_server: Any
+    fresh_db_url: str, standin: SlackStandin, page_server: Any, signum: int
 ) -> None:
     port = free_port()
     env = {
@@ -74,7 +76,7 @@ def test_serve_on_sigterm_frees_the_share_in_flight_and_exits_0(
 
         wait_until(held, 20, "the share was never taken")
         started = time.monotonic()
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signum)  # the whole group, as a terminal's Ctrl-C or a container stop
         code = process.wait(timeout=20)
         took = time.monotonic() - started
     finally:

@@ -120,6 +120,9 @@ def test_two_processes_answer_each_share_once_and_cover_for_each_other(
         time.sleep(2.0)
         for ts in [*messages, slow["ts"]]:
             assert len(replies_to(standin, ts)) == 1, ts
+        survivor = next(p for p in processes if p is not owner)
+        survivor.send_signal(signal.SIGINT)  # Ctrl-C: the same graceful stop as SIGTERM
+        assert survivor.wait(timeout=10) == 0
     finally:
         for p in processes:
             if p.poll() is None:
