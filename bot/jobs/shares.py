@@ -31,7 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
 from bot.errors import BotError, reason_of, shown_reason, stored_error
@@ -207,7 +208,11 @@ def describe_slack_error(exc: Exception) -> str:
         return f"Slack answered {error}" + (f" (HTTP {status})" if status != 200 else "")
     if isinstance(exc, NoInstallation):
         return "the app is not installed in this workspace any more"
-    return f"Slack could not be reached ({type(exc).__name__})"
+    if isinstance(exc, DBAPIError):  # ours, not Slack's: a conflict or a bad row while building the reply
+        return f"the database failed while building the reply ({type(exc.orig).__name__})"
+    if isinstance(exc, OSError | SlackClientError):
+        return f"Slack could not be reached ({type(exc).__name__})"
+    return f"internal error while replying ({type(exc).__name__})"
 
 
 def process_shares(

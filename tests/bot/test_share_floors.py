@@ -13,6 +13,7 @@ from spacy.language import Language
 
 from bot.config import Settings
 from bot.features.cards import card_for
+from bot.jobs.shares import describe_slack_error
 from bot.pipeline import ingest
 from bot.services import Services, is_transient_db_error, with_db_retry
 from storage import models
@@ -149,3 +150,12 @@ def test_a_bad_statement_is_not_transient(services: Services) -> None:
     with pytest.raises(sa.exc.DBAPIError) as caught, services.transaction() as session:
         session.execute(sa.text("SELECT * FROM no_such_table_here"))
     assert not is_transient_db_error(caught.value)  # sqlite3 calls it an OperationalError all the same
+
+
+def test_a_failed_reply_is_blamed_on_what_failed() -> None:
+    """An operator reading App Home or the log must not chase Slack for a database conflict."""
+    conflict = sa.exc.OperationalError("UPDATE share ...", {}, RuntimeError("deadlock detected"))
+    assert describe_slack_error(conflict) == "the database failed while building the reply (RuntimeError)"
+    refused = describe_slack_error(ConnectionRefusedError())
+    assert refused == "Slack could not be reached (ConnectionRefusedError)"
+    assert describe_slack_error(KeyError("blocks")) == "internal error while replying (KeyError)"
