@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from logging import Logger
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from slack_bolt import Ack, Respond
 
 from bot.features.article_claims import article_claims_page
 from bot.views.render import article_claims_blocks, article_claims_text
+from handlers.actions.clicks import button_state, click_place
 
 if TYPE_CHECKING:
     from handlers.deps import AppDeps
@@ -24,17 +24,13 @@ def make_article_claims_handler(deps: AppDeps) -> Callable[..., None]:
     ) -> None:
         ack()
         try:
-            state = json.loads(action.get("value") or "{}")
+            state = button_state(action)
             article_id, page = int(state["a"]), int(state["p"])
         except (ValueError, KeyError, TypeError):
             logger.warning("show-all button with a bad value: %r", action.get("value"))
             respond(text=GONE, replace_original=False, response_type="ephemeral")
             return
-        # Visibility follows where the click happened, never what the button says.
-        team = (body.get("team") or {}).get("id") or ""
-        channel = (
-            (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
-        )
+        team, channel = click_place(body)
         result = article_claims_page(
             deps.services,
             article_id=article_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from logging import Logger
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from slack_bolt import Ack, Respond
 
 from bot.features.search import search_page
 from bot.views.render import search_blocks, search_text
+from handlers.actions.clicks import button_state, click_place
 from storage.search import QueryError
 
 if TYPE_CHECKING:
@@ -23,17 +23,13 @@ def make_paging_handler(deps: AppDeps) -> Callable[..., None]:
     ) -> None:
         ack()
         try:
-            state = json.loads(action.get("value") or "{}")
+            state = button_state(action)
             query, page = str(state["q"]), int(state["p"])
         except (ValueError, KeyError, TypeError):
             logger.warning("paging button with a bad value: %r", action.get("value"))
             respond(text=":warning: That button has expired; run `/claims` again.", replace_original=False)
             return
-        # Visibility follows where the click happened, never what the button says.
-        team = (body.get("team") or {}).get("id") or ""
-        channel = (
-            (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
-        )
+        team, channel = click_place(body)
         try:
             result = search_page(
                 deps.services,
