@@ -61,6 +61,7 @@ from rich.table import Table
 from bot.entry.demo import BOT, CHANNEL, SECRET, TEAM, USER, serve_pages
 from bot.reading.article import ArticleError, extract_article
 from bot.slack_standin import SlackSender, SlackStandin
+from bot.slack_standin.process_env import claimbot_env
 from storage import db
 
 PG_BASE = "postgresql://postgres@127.0.0.1:5432"
@@ -214,21 +215,12 @@ def free_port() -> int:
 
 def app_env(database_url: str, standin: SlackStandin, broker_url: str | None) -> dict[str, str]:
     """The environment `claimbot serve` and Celery read their Settings from (nothing inherited)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CLAIMBOT_", "SLACK_")) and k not in ("DATABASE_URL", "PORT")
-    }
-    env.update(
-        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-        PYTHONUNBUFFERED="1",
-        DATABASE_URL=database_url,
-        CLAIMBOT_SLACK_API_URL=standin.base_url,
+    env = claimbot_env(
+        database_url,
+        standin.base_url,
         SLACK_BOT_TOKEN=BOT["bot_token"],
         SLACK_SIGNING_SECRET=SECRET,
         CLAIMBOT_ALLOW_PRIVATE_URLS="true",  # the articles are served from 127.0.0.1
-        # gunicorn 27's control socket is one path per user: keep off another gunicorn's (the tests')
-        GUNICORN_CMD_ARGS="--no-control-socket",
     )
     if broker_url:
         env["CLAIMBOT_BROKER_URL"] = broker_url

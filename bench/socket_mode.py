@@ -41,6 +41,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.slack_standin import SlackSender, SlackStandin, SocketModeStandin
+from bot.slack_standin.process_env import claimbot_env
 from storage import db
 
 TEAM, CHANNEL, USER = "T0BENCH", "C0NEWS", "U0ALICE"
@@ -92,21 +93,9 @@ CLIENT: dict[str, str] = {}  # CLAIMBOT_SOCKET_MODE_* settings of the run being 
 
 def app_env(database_url: str, standin: SlackStandin, bot_token: str, app_token: str) -> dict[str, str]:
     """What `claimbot run` reads its Settings from; nothing of ours inherited from this shell."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CLAIMBOT_", "SLACK_")) and k not in ("DATABASE_URL", "PORT")
-    }
-    env.update(
-        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-        PYTHONUNBUFFERED="1",
-        DATABASE_URL=database_url,
-        CLAIMBOT_SLACK_API_URL=standin.base_url,
-        SLACK_BOT_TOKEN=bot_token,
-        SLACK_APP_TOKEN=app_token,
-        **CLIENT,
+    return claimbot_env(
+        database_url, standin.base_url, SLACK_BOT_TOKEN=bot_token, SLACK_APP_TOKEN=app_token, **CLIENT
     )
-    return env
 
 
 def run_command() -> list[str]:

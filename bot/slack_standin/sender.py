@@ -251,7 +251,38 @@ class SlackSender:
         api_app_id: str = "A0CLAIMBOT",
     ) -> httpx.Response:
         """A slash command, form-encoded as Slack posts it."""
-        form = {
+        form = self.command_payload(
+            team_id,
+            channel_id,
+            user_id,
+            command,
+            text,
+            response_url=response_url,
+            channel_name=channel_name,
+            trigger_id=trigger_id,
+            team_domain=team_domain,
+            user_name=user_name,
+            api_app_id=api_app_id,
+        )
+        return self.signed_post(urlencode(form).encode(), FORM)
+
+    def command_payload(
+        self,
+        team_id: str,
+        channel_id: str,
+        user_id: str,
+        command: str,
+        text: str,
+        *,
+        response_url: str,
+        channel_name: str = "general",
+        trigger_id: str | None = None,
+        team_domain: str | None = None,
+        user_name: str | None = None,
+        api_app_id: str = "A0CLAIMBOT",
+    ) -> dict[str, str]:
+        """A slash command's fields: form-encoded over HTTP, a JSON object in a Socket Mode envelope."""
+        return {
             "token": self.verification_token,
             "team_id": team_id,
             "team_domain": team_domain or team_id.lower(),
@@ -266,7 +297,6 @@ class SlackSender:
             "response_url": response_url,
             "trigger_id": trigger_id or _trigger_id(),
         }
-        return self.signed_post(urlencode(form).encode(), FORM)
 
     def block_action(
         self,

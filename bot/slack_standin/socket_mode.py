@@ -359,21 +359,16 @@ class SocketModeStandin:
         connection: int | None = None,
     ) -> str:
         """A slash command: the fields Slack would form-encode over HTTP, as a JSON object."""
-        payload = {
-            "token": self.sender.verification_token,
-            "team_id": team_id,
-            "team_domain": team_id.lower(),
-            "channel_id": channel_id,
-            "channel_name": channel_name,
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": app_id or self._app_of(connection),
-            "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": f"{int(time.time() * 1000)}.{uuid.uuid4().hex}",
-        }
+        payload = self.sender.command_payload(
+            team_id,
+            channel_id,
+            user_id,
+            command,
+            text,
+            response_url=response_url,
+            channel_name=channel_name,
+            api_app_id=app_id or self._app_of(connection),
+        )
         return self.send_envelope(
             "slash_commands", payload, accepts_response_payload=True, connection=connection
         )

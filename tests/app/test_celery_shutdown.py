@@ -20,6 +20,7 @@ from bot.entry.worker import create_celery
 from bot.jobs.queue import CeleryQueue
 from bot.services import Services
 from bot.slack_standin import SlackStandin
+from bot.slack_standin.process_env import claimbot_env
 from storage import repository
 from storage.models import Share
 from tests.plugins.app import ACME, NEWS, WORKSPACES
@@ -32,12 +33,11 @@ def test_a_celery_worker_on_sigterm_frees_what_it_holds_and_exits(
     fresh_db_url: str, standin: SlackStandin, page_server: Any, tmp_path: Path, signum: int
 ) -> None:
     redis.Redis.from_url(BROKER).flushdb()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMBOT_", "SLACK_"))}
-    env.update(
-        DATABASE_URL=fresh_db_url,
+    env = claimbot_env(
+        fresh_db_url,
+        standin.base_url,
         CLAIMBOT_BROKER_URL=BROKER,
         SLACK_BOT_TOKEN=WORKSPACES[ACME]["bot_token"],
-        CLAIMBOT_SLACK_API_URL=standin.base_url,
         CLAIMBOT_ALLOW_PRIVATE_URLS="true",
         CLAIMBOT_FETCH_TIMEOUT="60",
         CLAIMBOT_FETCH_TOTAL_TIMEOUT="60",

@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 
 from bot.slack_standin import SlackStandin, SocketModeStandin
+from bot.slack_standin.process_env import claimbot_env
 from storage import db
 
 pytestmark = pytest.mark.slow
 
 TEAM, CHANNEL, USER = "T0RUN", "C0NEWS", "U0ALICE"
 BOT_TOKEN, APP_TOKEN, APP_ID = "xoxb-run", "xapp-1-A0CLAIMBOT-1-run", "A0CLAIMBOT"
-BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -75,17 +75,10 @@ def running(tmp_path: Path) -> Iterator[RunningApp]:
         socket_mode = standin.add_app_token(APP_TOKEN, app_id=APP_ID)
         database_url = f"sqlite:///{tmp_path / 'claimbot.db'}"
         db.upgrade(database_url)
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("CLAIMBOT_", "SLACK_")) and k not in ("DATABASE_URL", "PORT")
-        }
-        env.update(
-            PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-            PYTHONUNBUFFERED="1",
+        env = claimbot_env(
+            database_url,
+            standin.base_url,
             PYTHONFAULTHANDLER="1",  # SIGABRT dumps every thread's stack into the log (see stop_cleanly)
-            DATABASE_URL=database_url,
-            CLAIMBOT_SLACK_API_URL=standin.base_url,
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_APP_TOKEN=APP_TOKEN,
         )

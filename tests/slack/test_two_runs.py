@@ -4,7 +4,6 @@ middle of a share leaves it to the other."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.slack_standin import SlackStandin
+from bot.slack_standin.process_env import claimbot_env
 from storage import db
 from storage.models import Share
 from tests.plugins.web import PageServer
@@ -38,10 +38,9 @@ def socket_standin() -> Iterator[SlackStandin]:
 
 
 def start_run(database_url: str, standin: SlackStandin, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMBOT_", "SLACK_"))}
-    env.update(
-        DATABASE_URL=database_url,
-        CLAIMBOT_SLACK_API_URL=standin.base_url,
+    env = claimbot_env(
+        database_url,
+        standin.base_url,
         CLAIMBOT_ALLOW_PRIVATE_URLS="true",
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_APP_TOKEN=APP_TOKEN,
