@@ -112,8 +112,8 @@ def ingest(
         return Ingested(known, created=False)
     if article is None:
         article = read_url(url, services.settings)
-    canonical = article.canonical_url or normalize_url(url)
-    if canonical != url:  # the page names its canonical URL: shared before under another link?
+    canonical = article.canonical_url
+    if canonical and canonical not in (url, normalize_url(url)):  # shared before under its canonical URL?
         known = with_db_retry(lambda: known_article(services, canonical), attempts)
         if known is not None:
             return Ingested(known, created=False)

@@ -44,12 +44,7 @@ class Runtime:
     def stop(self, grace: float) -> bool:
         """Stop taking work, give the jobs in flight up to ``grace`` s, then free the shares they still
         hold (another process's sweep takes them at once) and close. True when nothing was left."""
-        if self.started:
-            if self.scheduler is not None:
-                self.scheduler.stop()
-            if self.resume is not None:
-                self.resume.stop()
-            self.started = False
+        self._stop_clocks()
         finished = self.deps.queue.drain(grace)
         if not finished:
             released = release_this_process(self.services)
@@ -58,13 +53,18 @@ class Runtime:
         return finished
 
     def close(self) -> None:
+        """Close after the jobs queued so far are done (tests, the demo)."""
+        self._stop_clocks()
+        self.deps.queue.close()
+        self.services.close()
+
+    def _stop_clocks(self) -> None:
         if self.started:
             if self.scheduler is not None:
                 self.scheduler.stop()
             if self.resume is not None:
                 self.resume.stop()
-        self.deps.queue.close()
-        self.services.close()
+            self.started = False
 
 
 def build_runtime(
