@@ -49,4 +49,3 @@ def _is_aside(tok: Token, span: Span, end: int) -> bool:
     if opener.i <= span.start + 1 or doc[opener.i - 1].text not in BREAKS:
         return False
     return not any(is_quote_mark(t) for t in doc[opener.i : end])
-

@@ -58,6 +58,7 @@ class Lexicon:
     first_person_sources: frozenset[str] = frozenset()
     modal_auxiliaries: frozenset[str] = frozenset()
     refusal_verbs: frozenset[str] = frozenset()
+    infinitive_cue_verbs: frozenset[str] = frozenset()
     utterance_documents: frozenset[str] = frozenset()
 
     def cue_strength(self, lemma: str) -> float:
@@ -148,5 +149,6 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         first_person_sources=_words(data.get("first_person_sources", [])),
         modal_auxiliaries=_words(data.get("modal_auxiliaries", [])),
         refusal_verbs=_words(data.get("refusal_verbs", [])),
+        infinitive_cue_verbs=_words(data.get("infinitive_cue_verbs", [])),
         utterance_documents=_words(data.get("utterance_documents", [])),
     )

@@ -140,7 +140,7 @@ def _counted(group: list[Token]) -> str:
 
 
 def _ratio(doc: Doc, group: list[Token], start: int, lexicon: Lexicon) -> Quantity | None:
-    """"one in three voters", "nine out of 10": a share, given in percent like "40 percent" (33.3)."""
+    """ "one in three voters", "nine out of 10": a share, given in percent like "40 percent" (33.3)."""
     i = group[0].i
     if i - 2 >= start and doc[i - 1].lower_ == "in":
         joint = 1

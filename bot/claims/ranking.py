@@ -15,7 +15,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .model import Claim
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-TITLE_WEIGHT = 0.35
+# On the 59 judged real pages the key claim stays among the first six for any weight from 0.40 to 0.55
+# (0.35 left a salon's new policy, the headline's news, seventh); above 0.55 colour quotes sharing a
+# headline word push lead claims out. The middle of that range:
+TITLE_WEIGHT = 0.45
 LEAD_WEIGHT = 0.15
 LEAD_CHARS = 1500  # about the first three paragraphs of a news story
 

@@ -299,11 +299,58 @@ def _content_in_sentence(tok: Token, sent: Span, lexicon: Lexicon) -> tuple[tupl
     return content, False
 
 
+CLEAR = frozenset({"clear", "plain"})
+LIGHT_CUE_STRENGTH = 0.8  # "made clear that" states as firmly as "stated"
+
+
+def light_cue(verb: Token) -> tuple[Token, Token] | None:
+    """ "The legislation makes clear that ...", "officials made it clear that ...": "make" with "clear"
+    says as much as "state"; the parser hangs the that-clause on either word. Returns ("clear", clause)."""
+    if verb.lemma_.lower() != "make" or verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    clear = next(
+        (c for c in verb.rights if c.lower_ in CLEAR and c.dep_ in {"ccomp", "oprd", "acomp", "dobj"}), None
+    )
+    if clear is None:
+        return None
+    for clause in (*clear.rights, *verb.rights):
+        if (
+            clause.i > clear.i
+            and clause.dep_ in {"ccomp", "advcl"}
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+        ):
+            return clear, clause
+    return None
+
+
+def _light_draft(tok: Token, sent: Span) -> Draft | None:
+    found = light_cue(tok)
+    if found is None:
+        return None
+    clear, clause = found
+    content = trim(tok.doc, clause.left_edge.i, min(clause.right_edge.i + 1, sent.end))
+    if content is None:
+        return None
+    return Draft(
+        kind="indirect",
+        content=char_span(tok.doc, *content),
+        sentence=(sent.start_char, sent.end_char),
+        cue=(tok.idx, clear.idx + len(clear.text)),
+        cue_strength=LIGHT_CUE_STRENGTH,
+        verb=tok,
+        subject=subject_of(tok),
+    )
+
+
 def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
     """Drafts for cue verbs with a clausal complement, a head clause ("..., he said") or a colon."""
     for sent in doc.sents:
         sent_span = (sent.start_char, sent.end_char)
         for tok in sent:
+            light = _light_draft(tok, sent)
+            if light is not None:
+                yield light
+                continue
             cue = cue_span(tok, lexicon)
             if cue is None:
                 continue

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from .lexicon import Lexicon
 from .model import AttributionAct
-from .rules import Draft
+from .rules import Draft, light_cue
 
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 NOT_SPEAKER_LABELS = frozenset(
@@ -79,6 +79,8 @@ def cue_act(d: Draft, lexicon: Lexicon) -> AttributionAct:
     if lemma in lexicon.intention_verbs and not lexicon.is_cue(lemma):
         return "intention"
     if lexicon.is_cue(lemma) or lexicon.is_object_cue(lemma) or lexicon.takes_prepositional_cue(lemma):
+        return "communication"
+    if light_cue(verb) is not None:
         return "communication"
     if verb.pos_ == "NOUN":  # "his claim that ...", "the announcement that ..."
         return "communication" if lemma in lexicon.noun_cues else "belief"
@@ -223,7 +225,23 @@ def _content_fits(d: Draft, furniture: list[tuple[int, int]], doc: Doc, lexicon:
         return False  # "I" outside quotation marks is the writer (or the letter writer), not the speaker
     if d.kind == "according_to" or any(t.tag_ in FINITE for t in span):
         return True
+    verb = d.verb
+    if verb is not None and _said_to(span, verb, lexicon):
+        return True
     # "called for better pay": a demand's object is its content; other bare noun phrases report an act
     # ("announced the potential exchange", "declared a state of emergency"), not what was claimed
-    verb = d.verb
     return verb is not None and d.cue is not None and d.cue[1] > verb.idx + len(verb.text)
+
+
+def _said_to(span: Span, verb: Token, lexicon: Lexicon) -> bool:
+    """ "Nvidia has stated to expect shortages": a speech verb's own to-infinitive is what it said (a
+    reported instruction or forecast), unlike "told staff to leave" (an order to someone) or "is said to
+    be" (a passive: nobody named says it)."""
+    head = span[0].head
+    return (
+        span[0].lower_ == "to"
+        and head.dep_ == "xcomp"
+        and head.head.i == verb.i
+        and verb.lemma_.lower() in lexicon.infinitive_cue_verbs
+        and not any(c.dep_ in {"dobj", "dative", "nsubjpass", "auxpass"} for c in verb.children)
+    )

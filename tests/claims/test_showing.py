@@ -218,3 +218,36 @@ def test_they_is_never_a_place(nlp: Language) -> None:
     )
     (said,) = [c for c in extract_claims(nlp, text) if c.cue == "said"]
     assert said.source != "California" and not said.shown
+
+
+# --- speech acts told by more than a verb
+
+
+def test_made_clear_that_is_a_claim(nlp: Language) -> None:
+    text = (
+        "The legislation makes clear that fines can be imposed for falsely naming someone as a close "
+        "contact of an infected person."
+    )
+    (c,) = shown(nlp, text)
+    assert (c.source, c.cue) == ("legislation", "makes clear")
+    assert c.content.startswith("fines can be imposed")
+
+
+def test_made_it_clear_negated_is_not_shown(nlp: Language) -> None:
+    text = "The minister did not make it clear that the plan to close the hospital would be dropped."
+    assert not any(c.cue and c.cue.startswith("make") for c in shown(nlp, text))
+
+
+def test_said_to_expect_is_what_was_said(nlp: Language) -> None:
+    text = "Nvidia itself has stated to expect shortages of the new graphics cards throughout the year."
+    (c,) = shown(nlp, text)
+    assert (c.source, c.cue, c.content) == (
+        "Nvidia",
+        "stated",
+        "to expect shortages of the new graphics cards throughout the year",
+    )
+
+
+def test_an_order_to_someone_is_not_what_was_said(nlp: Language) -> None:
+    text = "The manager told staff to leave the building before the inspectors arrived on Monday."
+    assert shown(nlp, text) == []
