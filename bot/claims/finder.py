@@ -358,6 +358,6 @@ def find_claims(doc: Doc, lexicon: Lexicon, settings: FinderSettings = FinderSet
         src = sources[id(d)]
         # "the owner said" with the owner never named: the reader cannot tell who claims it
         speaker = src.name if src.resolved else None
-        verdict = judge(d, speaker, id(d) in relays, unpunctuated, doc, lexicon)
+        verdict = judge(d, speaker, id(d) in relays, unpunctuated, doc, lexicon, text)
         claims.setdefault((d.content, d.cue), _build(doc, text, ents, d, src, lexicon, verdict))
     return sorted(claims.values(), key=lambda c: (-c.salience, c.content_span[0]))

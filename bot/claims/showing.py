@@ -174,13 +174,15 @@ def judge(
     furniture: list[tuple[int, int]],
     doc: Doc,
     lexicon: Lexicon,
+    text: str,
 ) -> Verdict:
     """The act a draft reports and whether a thread may show it. ``relays`` is True when the content
-    carries another, named speaker's cue ("Reuters reported the commission said ...": the commission's)."""
+    carries another, named speaker's cue ("Reuters reported the commission said ...": the commission's).
+    ``text`` is ``doc.text``, passed in because spaCy joins the whole document each time it is read."""
     act = cue_act(d, lexicon)
     shown = act == "communication" and source_name is not None and not relays
     return Verdict(
-        act=act, shown=shown and _speaker_fits(d, lexicon) and _content_fits(d, furniture, doc, lexicon)
+        act=act, shown=shown and _speaker_fits(d, lexicon) and _content_fits(d, furniture, doc, lexicon, text)
     )
 
 
@@ -200,10 +202,9 @@ def _dateline(tok: Token) -> bool:
     return any(t.text in {"—", "–", "-", "--"} for t in after) and tok.ent_type_ in {"GPE", "LOC", ""}
 
 
-def _content_fits(d: Draft, furniture: list[tuple[int, int]], doc: Doc, lexicon: Lexicon) -> bool:
+def _content_fits(d: Draft, furniture: list[tuple[int, int]], doc: Doc, lexicon: Lexicon, text: str) -> bool:
     """A claim's words: a statement (not a question, a bare noun phrase or a relative clause's tail),
     clear of page furniture, in the speaker's voice."""
-    text = doc.text
     s, e = d.content
     words = text[s:e]
     if words.rstrip(" \"'\u201d\u2019").endswith("?"):
