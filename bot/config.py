@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     resume_interval_seconds: float = 15.0
     resume_grace_seconds: float = 60.0
 
+    # Retention (bot/jobs/retention.py): shares, search entries, digests and event ids older than this many
+    # days go, with the articles and claims no share needs any more (None: keep everything). A workspace
+    # that uninstalls is purged this many days later unless it installs again. Checked this often:
+    retention_days: int | None = Field(None, ge=1)
+    uninstall_grace_days: float = Field(30.0, ge=0)
+    retention_interval_seconds: float = Field(3600.0, gt=0)
+
     # Who "owns" claims ingested from the command line
     cli_team: str = "local"
     cli_channel: str = "cli"

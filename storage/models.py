@@ -66,7 +66,7 @@ class Article(Base):
     site: Mapped[str | None]
     byline: Mapped[str | None] = mapped_column(sa.Text)
     published: Mapped[dt.date | None]
-    fetched_at: Mapped[created_now]
+    fetched_at: Mapped[created_now] = mapped_column(index=True)
     text: Mapped[long_text]
     word_count: Mapped[int]
 
@@ -86,6 +86,7 @@ class Share(Base):
         sa.Index("ix_share_team_created_at", "team", "created_at"),
         _one_of("reply_status", REPLY_STATUSES, "reply_status"),
         sa.Index("ix_share_reply_status_next_attempt_at", "reply_status", "next_attempt_at"),
+        sa.Index("ix_share_created_at", "created_at"),
     )
 
     id: Mapped[intpk]
@@ -129,9 +130,9 @@ class SlackEvent(Base):
     __tablename__ = "slack_event"
 
     id: Mapped[intpk]
-    team: Mapped[slack_id]
+    team: Mapped[slack_id] = mapped_column(index=True)
     event_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    received_at: Mapped[created_now]
+    received_at: Mapped[created_now] = mapped_column(index=True)
 
 
 class Source(Base):
@@ -222,9 +223,22 @@ class Digest(Base):
     team: Mapped[slack_id]
     channel: Mapped[slack_id]
     local_date: Mapped[dt.date]
-    created_at: Mapped[created_now]
+    created_at: Mapped[created_now] = mapped_column(index=True)
     posted_ts: Mapped[str | None] = mapped_column(sa.String(64))
     claim_count: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+
+
+class Workspace(Base):
+    """A workspace that uninstalled the app (or revoked its bot token): its data is purged once
+    CLAIMBOT_UNINSTALL_GRACE_DAYS have passed, unless it installs again before (the row goes)."""
+
+    __tablename__ = "workspace"
+
+    id: Mapped[intpk]
+    team: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    uninstalled_at: Mapped[dt.datetime]
+    reason: Mapped[str] = mapped_column(sa.String(32))
+    """The event that marked it: app_uninstalled or tokens_revoked."""
 
 
 class SearchEntry(Base):

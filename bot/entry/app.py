@@ -20,6 +20,7 @@ from bot.jobs.queue import InProcessQueue, JobQueue
 from bot.jobs.shares import process_shares
 from bot.services import Services
 from bot.slack import redaction
+from bot.slack.installations import ClaimbotInstallationStore
 from bot.slack.ops import SlackClients, make_web_client
 from handlers.deps import AppDeps
 
@@ -70,8 +71,7 @@ def bolt_logger() -> logging.Logger:
 
 
 def installation_store(services: Services) -> SQLAlchemyInstallationStore:
-    settings = services.settings
-    return SQLAlchemyInstallationStore(client_id=settings.slack_client_id or "", engine=services.engine)
+    return ClaimbotInstallationStore(services)
 
 
 def build_deps(services: Services, queue: JobQueue | None = None) -> AppDeps:

@@ -410,6 +410,82 @@ def digest(
     typer.echo(digest_text(view))
 
 
+@app.command()
+def purge(
+    ctx: typer.Context,
+    team: Annotated[str, typer.Option(help="The Slack workspace (team id) whose data goes.")],
+    channel: Annotated[str | None, typer.Option(help="Only this channel (its id) of the workspace.")] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", metavar=FLAG, help="Remove for real (without it: a dry run).")
+    ] = False,
+) -> None:
+    """Remove a workspace's (or a channel's) shares, search entries, digests and settings, and the
+    articles, claims and sources nothing else needs. Without --yes, only print what would go."""
+    from bot.jobs.retention import dry_run
+    from bot.jobs.retention import purge as purge_scope
+    from storage.retention import TABLES, Scope
+
+    scope = Scope(team.strip(), channel.strip().lstrip("#") if channel else None)
+    if not scope.team:
+        raise fail("--team needs a team id (e.g. T0123ABCD)", 2)
+    services = _services(ctx, read_only=True)
+    where = f"{scope.team}/{scope.channel}" if scope.channel else scope.team
+    try:
+        counts = dry_run(services, scope) if not yes else purge_scope(services, scope)
+    except Exception as exc:
+        logger.debug("purge failed", exc_info=True)
+        raise fail(f"purge of {where} failed: {str(exc).splitlines()[0]}") from None
+    finally:
+        services.close()
+    verb = "removed" if yes else "would remove"
+    if not counts:
+        out.print(f"{where}: nothing to remove", markup=False)
+        return
+    for table in TABLES:
+        if counts[table]:
+            out.print(f"{table:<18} {counts[table]:>10,}", markup=False)
+    total = sum(counts.values())
+    out.print(f"{where}: {verb} {total:,} row(s)", markup=False)
+    if not yes:
+        out.print("dry run: nothing removed; add --yes to remove", markup=False)
+    else:
+        logger.info("purged %s: %s", where, dict(counts))
+
+
+@app.command()
+def stats(ctx: typer.Context) -> None:
+    """Per workspace: shares, articles, claims, oldest and newest share; and the database's size."""
+    from rich.table import Table
+
+    from storage.retention import database_bytes, workspace_stats
+
+    services = _services(ctx, read_only=True)
+    with services.reading() as session:
+        rows = workspace_stats(session)
+        size = database_bytes(session)
+    services.close()
+    table = Table(title=f"database: {size / 1e6:,.1f} MB")
+    for name in ("workspace", "shares", "articles", "claims", "oldest", "newest", "uninstalled"):
+        table.add_column(
+            name, justify="right" if name in {"shares", "articles", "claims"} else "left", no_wrap=True
+        )
+
+    def when(value: datetime | None) -> str:
+        return value.strftime("%Y-%m-%d") if value else "-"
+
+    for r in rows:
+        table.add_row(
+            r.team,
+            f"{r.shares:,}",
+            f"{r.articles:,}",
+            f"{r.claims:,}",
+            when(r.oldest),
+            when(r.newest),
+            when(r.uninstalled_at),
+        )
+    out.print(table)
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     ctx: typer.Context,

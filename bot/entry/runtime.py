@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.entry.app import build_deps, create_app
 from bot.jobs.periodic import Periodic
 from bot.jobs.queue import CeleryQueue, JobQueue, resume_loop, resume_pending
+from bot.jobs.retention import run_retention
 from bot.jobs.scheduler import Clock, DigestScheduler, slack_poster, utc_now
 from bot.jobs.shares import release_this_process
 from bot.services import Services
@@ -27,6 +28,7 @@ class Runtime:
     app: App
     scheduler: DigestScheduler | None
     resume: Periodic | None = None
+    retention: Periodic | None = None
     started: bool = False
 
     def start(self) -> Runtime:
@@ -39,6 +41,8 @@ class Runtime:
             resume_pending(self.services, self.deps.queue)
             if self.resume is not None:
                 self.resume.start()
+            if self.retention is not None:
+                self.retention.start()
         return self
 
     def stop(self, grace: float) -> bool:
@@ -64,6 +68,8 @@ class Runtime:
                 self.scheduler.stop()
             if self.resume is not None:
                 self.resume.stop()
+            if self.retention is not None:
+                self.retention.stop()
             self.started = False
 
 
@@ -97,7 +103,7 @@ def assemble_runtime(
     services: Services | None = None,
 ) -> Runtime:
     """Services, queue, Bolt app and clocks, not started yet. With a broker URL, jobs go to Celery and
-    Celery beat owns the digest clock and the resume sweep; else all three run here."""
+    Celery beat owns the digest clock, the resume sweep and retention; else all four run here."""
     services = services or Services.create(settings)
     queue: JobQueue | None = None
     if settings.broker_url:
@@ -111,7 +117,7 @@ def assemble_runtime(
         scheduler = DigestScheduler(
             services, slack_poster(deps.clients), interval=settings.digest_interval_seconds, clock=clock
         )
-    resume = None
+    resume = retention = None
     if not settings.broker_url:
         resume = resume_loop(
             services,
@@ -119,4 +125,12 @@ def assemble_runtime(
             interval=settings.resume_interval_seconds,
             unclaimed_grace_seconds=settings.resume_grace_seconds,
         )
-    return Runtime(services=services, deps=deps, app=app, scheduler=scheduler, resume=resume)
+        retention = Periodic(
+            "claimbot-retention",
+            settings.retention_interval_seconds,
+            lambda: run_retention(services, clock()),
+            immediately=True,
+        )
+    return Runtime(
+        services=services, deps=deps, app=app, scheduler=scheduler, resume=resume, retention=retention
+    )

@@ -100,6 +100,10 @@ def create_celery(settings: Settings, *, graceful_stop: bool = False) -> Celery:
                 "task": "claimbot.resume_shares",
                 "schedule": float(settings.resume_interval_seconds),
             },
+            "claimbot-retention": {
+                "task": "claimbot.retention",
+                "schedule": float(settings.retention_interval_seconds),
+            },
         },
     )
     state = _WorkerState(settings)
@@ -130,5 +134,13 @@ def create_celery(settings: Settings, *, graceful_stop: bool = False) -> Celery:
         return resume_pending(
             services, CeleryQueue(app), unclaimed_grace_seconds=settings.resume_grace_seconds
         )
+
+    @app.task(name="claimbot.retention", shared=False)
+    def retention_task() -> int:
+        """Purge workspaces uninstalled longer than their grace period; apply CLAIMBOT_RETENTION_DAYS."""
+        from bot.jobs.retention import run_retention
+
+        services, _ = state.get()
+        return sum(run_retention(services, utc_now()).values())
 
     return app

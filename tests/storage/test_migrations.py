@@ -110,9 +110,10 @@ def test_downgrade_below_0006_refuses_thesis_claims_and_keeps_the_others(fresh_d
                 [claim("howitzers were delivered"), claim("the border policy failed", ROGAN, kind="thesis")],
             )
             session.commit()
+        db.downgrade(fresh_db_url, "0006")  # the later revisions hold nothing this test is about
         with pytest.raises(CommandError, match=r"1 stored claim\(s\) have kind 'thesis'"):
             db.downgrade(fresh_db_url, "0005")
-        assert db.current_revision(engine) == db.head_revision()
+        assert db.current_revision(engine) == "0006"
         with Session(engine) as session:
             assert len(search(session, "border", team="T1")) == 1
             session.execute(sa.delete(Claim).where(Claim.kind == "thesis"))  # its search entry cascades
