@@ -117,7 +117,9 @@ def ingest(
         known = with_db_retry(lambda: known_article(services, canonical), attempts)
         if known is not None:
             return Ingested(known, created=False)
-    new_article, records = to_records(article, analyse(services.nlp, article), url)
+    with services.analysis_lock:
+        claims = analyse(services.nlp, article)
+    new_article, records = to_records(article, claims, url)
 
     def store() -> Ingested:
         with services.transaction() as session:

@@ -80,6 +80,10 @@ class Services:
     sessions: sessionmaker[Session]
     _nlp: Language | None = None
     _nlp_lock: threading.Lock = field(default_factory=threading.Lock)
+    analysis_lock: threading.Lock = field(default_factory=threading.Lock)
+    """One analysis at a time per process: spaCy holds the GIL, so two analyses in one process only both
+    finish later (the first job's reply waits for the second's work), and a search or an ack waits
+    behind two CPU-bound threads instead of one. Fetching and storing run in parallel all the same."""
 
     @classmethod
     def create(

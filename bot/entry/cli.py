@@ -595,14 +595,17 @@ def slack_call(settings: Settings, method: str, setting: str, token: str) -> dic
         raise SlackCheckFailed(f"cannot reach Slack at {settings.slack_api_url}: {reason}") from None
 
 
-def check_slack(settings: Settings, *, socket_mode: bool) -> None:
+def check_slack(settings: Settings, *, socket_mode: bool) -> str | None:
     """Try the credentials before starting: the bot token with auth.test, the app-level token (Socket
-    Mode) with apps.connections.open. OAuth installs are checked per workspace when events come."""
+    Mode) with apps.connections.open. OAuth installs are checked per workspace when events come.
+    Returns the bot token's workspace (one-workspace mode)."""
     oauth = bool(settings.slack_client_id and settings.slack_client_secret)
+    team: str | None = None
     if settings.slack_bot_token and not oauth:
         token = settings.slack_bot_token.get_secret_value()
         answer = slack_call(settings, "auth.test", "SLACK_BOT_TOKEN", token)
-        logger.info("SLACK_BOT_TOKEN is the bot %s of %s", answer.get("user_id"), answer.get("team_id"))
+        team = answer.get("team_id")
+        logger.info("SLACK_BOT_TOKEN is the bot %s of %s", answer.get("user_id"), team)
     if socket_mode and settings.slack_app_token:
         app_token = settings.slack_app_token.get_secret_value()
         if not app_token.startswith("xapp-"):
@@ -610,6 +613,22 @@ def check_slack(settings: Settings, *, socket_mode: bool) -> None:
                 "SLACK_APP_TOKEN must be an app-level token (xapp-…, Basic Information → App-Level Tokens)"
             )
         slack_call(settings, "apps.connections.open", "SLACK_APP_TOKEN", app_token)
+    return team
+
+
+def _installed_again(ctx: typer.Context, team: str) -> None:
+    """One-workspace mode: a bot token that works for a workspace marked uninstalled means it installed
+    the app again (a new token, a restart): its data stays."""
+    from storage.retention import unmark_uninstalled
+
+    services = _services(ctx)
+    try:
+        with services.transaction() as session:
+            again = unmark_uninstalled(session, team)
+    finally:
+        services.close()
+    if again:
+        logger.info("workspace %s installed again within its grace period: its data stays", team)
 
 
 def _prepare_slack(ctx: typer.Context, *, socket_mode: bool) -> Settings:
@@ -619,9 +638,11 @@ def _prepare_slack(ctx: typer.Context, *, socket_mode: bool) -> Settings:
     require_slack_settings(settings, socket_mode=socket_mode)
     _check_database(ctx)
     try:
-        check_slack(settings, socket_mode=socket_mode)
+        team = check_slack(settings, socket_mode=socket_mode)
     except SlackCheckFailed as exc:
         raise fail(str(exc)) from None
+    if team:
+        _installed_again(ctx, team)
     return settings
 
 
