@@ -258,7 +258,7 @@ def build(url: str, n_claims: int, seed: int = 11) -> Corpus:
         with engine.begin() as conn:
             conn.execute(sa.insert(Article), articles)
             conn.execute(sa.insert(Claim), claims)
-        print(f"  {claim_id:>9,} claims", end="\r", file=sys.stderr)
+        print(f"\r  {claim_id:>9,} claims", end="", file=sys.stderr)
 
     # Shares in time order, so that search entries (inserted by share) keep id order == share-time order.
     shares.sort(key=lambda s: s["created_at"])
@@ -287,7 +287,7 @@ def build(url: str, n_claims: int, seed: int = 11) -> Corpus:
                     .order_by(Share.id, Claim.rank.desc()),
                 )
             )
-        print(f"  {min(len(shares), first + 99):>9,} shares indexed", end="\r", file=sys.stderr)
+        print(f"\r  {min(len(shares), first + 99):>9,} shares indexed", end="", file=sys.stderr)
 
     with engine.begin() as conn:
         add_workspace_rows(conn, GONE, GONE_CHANNELS, events=3000, end=end)
@@ -691,37 +691,32 @@ def latencies(samples: list[Sample]) -> str:
 
 def render(results: list[Result], args: argparse.Namespace) -> Table:
     table = Table(
-        title=f"purge of workspace {GONE} (--claims {args.claims:,}) while {KEEP} searches and shares; "
-        f"latencies median / p99 / max ms (count), baseline: {args.baseline:g} s without purge"
+        title=f"purge of workspace {GONE} (--claims {args.claims:,}) while {KEEP} searches and shares",
+        caption=f"latencies: median / p99 / max ms (requests), during the purge and over {args.baseline:g} s "
+        "before it (quiet)",
     )
     table.add_column("backend", no_wrap=True)
     table.add_column("claims purged", justify="right")
     table.add_column("purge s", justify="right")
-    table.add_column("steps", justify="right")
-    table.add_column("step p99 / max ms", justify="right")
+    table.add_column("steps\nstep p99 / max ms", justify="right")
     table.add_column("rows removed", justify="right", no_wrap=True)
-    table.add_column("peak RSS MB (purge added)", justify="right")
-    table.add_column("/claims during purge", justify="right")
-    table.add_column("/claims baseline", justify="right")
-    table.add_column("share during purge", justify="right")
-    table.add_column("share baseline", justify="right")
+    table.add_column("peak RSS MB\n(purge added)", justify="right")
+    table.add_column("/claims", justify="right", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True)
     table.add_column(f"max ≤ {LIMIT_MS:.0f} ms", justify="center")
-    table.add_column(f"{KEEP} intact", justify="center")
+    table.add_column(f"{KEEP}\nintact", justify="center")
     for r in results:
         step_ms = [s.ms for s in r.steps]
         worst = max((ms(s) for s in r.search + r.share), default=0.0)
         table.add_row(
             r.backend,
-            f"{r.removed['claim']:,} of {r.claims:,}",
+            f"{r.removed['claim']:,}\nof {r.claims:,}",
             f"{r.seconds:.1f}",
-            f"{len(r.steps):,}",
-            f"{p99(step_ms):.0f} / {max(step_ms):.0f}",
+            f"{len(r.steps):,}\n{p99(step_ms):.0f} / {max(step_ms):.0f}",
             "\n".join(f"{t} {r.removed[t]:,}" for t in TABLES if r.removed[t]),
-            f"{r.rss_mb:.0f} (+{r.growth_mb:.1f})",
-            latencies(r.search),
-            latencies(r.search_base),
-            latencies(r.share),
-            latencies(r.share_base),
+            f"{r.rss_mb:.0f}\n(+{r.growth_mb:.1f})",
+            f"purge {latencies(r.search)}\nquiet {latencies(r.search_base)}",
+            f"purge {latencies(r.share)}\nquiet {latencies(r.share_base)}",
             "[green]yes[/green]" if worst <= LIMIT_MS else f"[red]no ({worst:.0f})[/red]",
             "[red]no[/red]" if any(KEEP in p for p in r.problems) else "[green]yes[/green]",
         )

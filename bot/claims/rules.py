@@ -164,9 +164,10 @@ def _content_from_ccomp(verb: Token, sent: Span, lexicon: Lexicon) -> tuple[int,
 
 def _cut_coordinated_cue(comp: Token, end: int, lexicon: Lexicon) -> int:
     """ "X said A and called B" parsed with "called" coordinated inside the complement: the second cue,
-    with no subject of its own, is the speaker's next claim, not part of the first."""
+    with no subject of its own, is the speaker's next claim, not part of the first. A bare verb shares the
+    complement's modal and stays in it ("said Scotland will align with the UK and add Madeira")."""
     for conj in comp.rights:
-        if conj.dep_ != "conj" or any(c.dep_ in SUBJECTS for c in conj.children):
+        if conj.dep_ != "conj" or conj.tag_ == "VB" or any(c.dep_ in SUBJECTS for c in conj.children):
             continue
         if conj.pos_ == "VERB" and (lexicon.is_cue(conj.lemma_) or lexicon.is_object_cue(conj.lemma_)):
             cut = conj.left_edge.i

@@ -497,3 +497,12 @@ def test_manner_of_speaking_verbs_are_cues(nlp: Language) -> None:
     assert (c.kind, c.content) == ("direct", '"We cannot keep doing this to our children,"')
     c = one(claims_of(nlp, "The minister confessed that she had never read the report."), cue="confessed")
     assert c.content == "she had never read the report"
+
+
+def test_a_bare_verb_coordinated_in_the_complement_stays_in_it(nlp: Language) -> None:
+    text = (
+        "Justice Secretary Humza Yousaf added that Scotland will also align with other UK nations and add "
+        "Madeira and the Azores to the exempt list."
+    )
+    c = one(claims_of(nlp, text), cue="added")
+    assert c.content.endswith("add Madeira and the Azores to the exempt list")
