@@ -425,9 +425,11 @@ def purge(
     from bot.jobs.retention import purge as purge_scope
     from storage.retention import TABLES, Scope
 
-    scope = Scope(team.strip(), channel.strip().lstrip("#") if channel else None)
+    scope = Scope(team.strip(), channel.strip().lstrip("#") if channel is not None else None)
     if not scope.team:
         raise fail("--team needs a team id (e.g. T0123ABCD)", 2)
+    if scope.channel == "":  # never read as "the whole workspace"
+        raise fail("--channel needs a channel id (e.g. C0123ABCD); leave it out to purge the workspace", 2)
     services = _services(ctx, read_only=True)
     where = f"{scope.team}/{scope.channel}" if scope.channel else scope.team
     try:
@@ -465,10 +467,11 @@ def stats(ctx: typer.Context) -> None:
         size = database_bytes(session)
     services.close()
     table = Table(title=f"database: {size / 1e6:,.1f} MB")
-    for name in ("workspace", "shares", "articles", "claims", "oldest", "newest", "uninstalled"):
-        table.add_column(
-            name, justify="right" if name in {"shares", "articles", "claims"} else "left", no_wrap=True
-        )
+    table.add_column("workspace", overflow="fold")
+    for name in ("shares", "articles", "claims"):
+        table.add_column(name, justify="right")
+    for name in ("oldest", "newest", "uninstalled"):
+        table.add_column(name, no_wrap=True, min_width=10)  # a date cut short says nothing
 
     def when(value: datetime | None) -> str:
         return value.strftime("%Y-%m-%d") if value else "-"
