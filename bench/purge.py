@@ -27,9 +27,12 @@ Scope("TGONE"), forget_installation=True)` (what the retention clock does for an
 default pause between steps) runs in a third process. A latency counts as during the purge when its
 request overlaps the purge. The purging process's peak memory is its VmHWM (peak RSS of the process
 image; reset with /proc/self/clear_refs just before the purge, so "growth" is what the purge added).
-ru_maxrss is not used: Linux carries it over from the parent through fork and exec. Step lengths are
-each step's transaction, BEGIN to COMMIT, timed in the purging process (its `purge_step` is wrapped to
-learn what each step removed).
+ru_maxrss is not used: Linux carries it over from the parent through fork and exec. A step's length
+is how long it held the lock a share waits for, from taking it (SQLite: BEGIN IMMEDIATE returned;
+PostgreSQL: the search-index advisory lock granted) to its COMMIT, timed in the purging process (its
+`purge_step` is wrapped to learn what each step removed). Under the table: the slowest steps, /claims
+by query, the slowest requests with the steps they overlapped, and how many shares waited through more
+than one step (slept through the pause between two).
 
 At the end TKEEP's rows (count and id sum per table) must be as before, nothing of TGONE may be left,
 and the purge must have removed what its dry run said it would; otherwise the bench exits with 1.
@@ -131,7 +134,9 @@ def build(url: str, n_claims: int, seed: int = 11) -> Corpus:
     rng.shuffle(owners)
     owners = ["probe"] * PROBE_ARTICLES + owners
     both = set(rng.sample([i for i, o in enumerate(owners) if o == "gone"], n_gone // 10))
-    end = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=1)  # probe shares are newer
+    # Every share is older than the probe's: complete_share moves entries shared later than the share it
+    # completes behind the new ones (storage.repository._index), which no real share ever finds.
+    end = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=4)  # shares: at most +72 h
     start = end - dt.timedelta(days=DAYS)
 
     engine = db.make_engine(url)
@@ -258,7 +263,7 @@ def build(url: str, n_claims: int, seed: int = 11) -> Corpus:
         with engine.begin() as conn:
             conn.execute(sa.insert(Article), articles)
             conn.execute(sa.insert(Claim), claims)
-        print(f"\r  {claim_id:>9,} claims", end="", file=sys.stderr)
+        progress(f"{claim_id:>9,} claims")
 
     # Shares in time order, so that search entries (inserted by share) keep id order == share-time order.
     shares.sort(key=lambda s: s["created_at"])
@@ -287,7 +292,7 @@ def build(url: str, n_claims: int, seed: int = 11) -> Corpus:
                     .order_by(Share.id, Claim.rank.desc()),
                 )
             )
-        print(f"\r  {min(len(shares), first + 99):>9,} shares indexed", end="", file=sys.stderr)
+        progress(f"{min(len(shares), first + 99):>9,} shares indexed")
 
     with engine.begin() as conn:
         add_workspace_rows(conn, GONE, GONE_CHANNELS, events=3000, end=end)
@@ -303,6 +308,12 @@ def build(url: str, n_claims: int, seed: int = 11) -> Corpus:
     settle(engine)
     engine.dispose()
     return Corpus(probe_articles=probe_articles, gone_claims=gone_claims, installed=2)
+
+
+def progress(text: str) -> None:
+    """Where the build is, on one line of a terminal (nothing in a log)."""
+    if sys.stderr.isatty():
+        print(f"\r  {text:<30}", end="\r", file=sys.stderr)
 
 
 def add_workspace_rows(
@@ -399,7 +410,7 @@ def settings_for(url: str) -> Settings:
     return Settings(_env_file=None, database_url=url)
 
 
-Sample = tuple[float, float]  # (start, end) on time.monotonic(), the same clock in every process
+Sample = tuple[float, float, int]  # (start, end, n): time.monotonic(), one clock for every process
 
 
 def search_probe(url: str, ready: Event, stop: Event, out: Queue) -> None:
@@ -454,7 +465,7 @@ def run_probe(
             one(n)
         except Exception as exc:  # counted and shown, the probe goes on
             errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
-        samples.append((started, time.monotonic()))
+        samples.append((started, time.monotonic(), n))
         n += 1
         if gap:
             stop.wait(gap)
@@ -463,13 +474,21 @@ def run_probe(
 
 @dataclass
 class Step:
+    """One purge step: its transaction's start, when it held the write lock, its end (COMMIT done)."""
+
     start: float
+    locked: float = math.nan  # SQLite: BEGIN IMMEDIATE returned; PostgreSQL: the search-index lock taken
     end: float = math.nan
     removed: dict[str, int] = field(default_factory=dict)
 
     @property
     def ms(self) -> float:
-        return (self.end - self.start) * 1000
+        """How long it held the lock others wait for (the whole step when it took none)."""
+        return (self.end - (self.start if math.isnan(self.locked) else self.locked)) * 1000
+
+    @property
+    def wait_ms(self) -> float:
+        return 0.0 if math.isnan(self.locked) else (self.locked - self.start) * 1000
 
     def what(self) -> str:
         return ", ".join(f"{n} {t}" for t, n in self.removed.items()) or "nothing (the last)"
@@ -515,6 +534,17 @@ def purger(url: str, out: Queue) -> None:
         return removed
 
     retention.purge_step = recorded  # this process only: learn what each step removed
+
+    def after_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        step = services.steps[-1] if services.steps else None
+        if (
+            step
+            and math.isnan(step.locked)
+            and ("BEGIN" in statement or "pg_advisory_xact_lock" in statement)
+        ):
+            step.locked = time.monotonic()
+
+    sa.event.listen(services.engine, "after_cursor_execute", after_execute)
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
     before = memory_kb()
@@ -528,8 +558,7 @@ def purger(url: str, out: Queue) -> None:
             "start": started,
             "end": ended,
             "removed": dict(removed),
-            "steps": [(s.start, s.end, s.removed) for s in services.steps],  # plain data: picklable
-            "rss_before_kb": before["VmRSS"],
+            "steps": [(s.start, s.locked, s.end, s.removed) for s in services.steps],  # plain: picklable
             "hwm_before_kb": before["VmHWM"],
             "hwm_after_kb": after["VmHWM"],
         }
@@ -692,18 +721,19 @@ def latencies(samples: list[Sample]) -> str:
 def render(results: list[Result], args: argparse.Namespace) -> Table:
     table = Table(
         title=f"purge of workspace {GONE} (--claims {args.claims:,}) while {KEEP} searches and shares",
-        caption=f"latencies: median / p99 / max ms (requests), during the purge and over {args.baseline:g} s "
+        caption="step: how long one step held the write lock (SQLite) or the search-index lock (PostgreSQL); "
+        f"latencies: median / p99 / max ms (requests) during the purge, and over {args.baseline:g} s "
         "before it (quiet)",
     )
     table.add_column("backend", no_wrap=True)
-    table.add_column("claims purged", justify="right")
-    table.add_column("purge s", justify="right")
-    table.add_column("steps\nstep p99 / max ms", justify="right")
+    table.add_column("claims\npurged", justify="right", no_wrap=True)
+    table.add_column("purge s\n(steps)", justify="right")
+    table.add_column("step ms\np99 / max", justify="right")
     table.add_column("rows removed", justify="right", no_wrap=True)
-    table.add_column("peak RSS MB\n(purge added)", justify="right")
-    table.add_column("/claims", justify="right", no_wrap=True)
-    table.add_column("share", justify="right", no_wrap=True)
-    table.add_column(f"max ≤ {LIMIT_MS:.0f} ms", justify="center")
+    table.add_column("peak RSS MB\n(purge +)", justify="right")
+    table.add_column("/claims ms", justify="right", no_wrap=True)
+    table.add_column("share ms", justify="right", no_wrap=True)
+    table.add_column(f"≤ {LIMIT_MS:.0f} ms", justify="center")
     table.add_column(f"{KEEP}\nintact", justify="center")
     for r in results:
         step_ms = [s.ms for s in r.steps]
@@ -711,13 +741,13 @@ def render(results: list[Result], args: argparse.Namespace) -> Table:
         table.add_row(
             r.backend,
             f"{r.removed['claim']:,}\nof {r.claims:,}",
-            f"{r.seconds:.1f}",
-            f"{len(r.steps):,}\n{p99(step_ms):.0f} / {max(step_ms):.0f}",
+            f"{r.seconds:.1f}\n({len(r.steps):,})",
+            f"{p99(step_ms):.0f} / {max(step_ms):.0f}",
             "\n".join(f"{t} {r.removed[t]:,}" for t in TABLES if r.removed[t]),
             f"{r.rss_mb:.0f}\n(+{r.growth_mb:.1f})",
             f"purge {latencies(r.search)}\nquiet {latencies(r.search_base)}",
             f"purge {latencies(r.share)}\nquiet {latencies(r.share_base)}",
-            "[green]yes[/green]" if worst <= LIMIT_MS else f"[red]no ({worst:.0f})[/red]",
+            "[green]yes[/green]" if worst <= LIMIT_MS else f"[red]no[/red]\n({worst:.0f})",
             "[red]no[/red]" if any(KEEP in p for p in r.problems) else "[green]yes[/green]",
         )
     return table
@@ -727,11 +757,22 @@ def details(r: Result) -> None:
     """The slowest steps, and the slowest requests with the steps they overlapped."""
     console.print(f"[bold]{r.backend}[/bold]: slowest purge steps")
     for i, s in sorted(enumerate(r.steps), key=lambda x: -x[1].ms)[:SHOW_SLOW]:
-        console.print(f"  step {i + 1} of {len(r.steps)}: {s.ms:.0f} ms, removed {s.what()}", highlight=False)
+        console.print(
+            f"  step {i + 1} of {len(r.steps)}: held {s.ms:.0f} ms (waited {s.wait_ms:.0f} ms for the lock), "
+            f"removed {s.what()}",
+            highlight=False,
+        )
+    console.print("  /claims by query, max ms during the purge (quiet):", highlight=False)
+    for n, query in enumerate(QUERIES):
+        during = [ms(s) for s in r.search if s[2] % len(QUERIES) == n]
+        quiet = [ms(s) for s in r.search_base if s[2] % len(QUERIES) == n]
+        console.print(
+            f"    {query:<28} {max(during, default=0):>5.0f} ({max(quiet, default=0):.0f})", highlight=False
+        )
     for kind, samples in (("/claims", r.search), ("share", r.share)):
         for sample in sorted(samples, key=ms, reverse=True)[:SHOW_SLOW]:
             overlapped = [
-                f"step {i + 1} ({s.ms:.0f} ms)"
+                f"step {i + 1} (held {s.ms:.0f} ms)"
                 for i, s in enumerate(r.steps)
                 if s.end > sample[0] and s.start < sample[1]
             ]
@@ -739,6 +780,13 @@ def details(r: Result) -> None:
                 f"  {kind} {ms(sample):.0f} ms, overlapping {', '.join(overlapped) or 'no step (a pause)'}",
                 highlight=False,
             )
+    held = [(s.end - s.ms / 1000, s.end) for s in r.steps]
+    through = [x for x in r.share if sum(1 for a, b in held if b > x[0] and a < x[1]) >= 2]
+    console.print(
+        f"  shares that waited through two steps or more (the pause between steps did not let them in): "
+        f"{len(through)} of {len(r.share)}",
+        highlight=False,
+    )
     for line in r.errors[:5]:
         console.print(f"  [yellow]probe error[/yellow] {line}", highlight=False)
     if len(r.errors) > 5:

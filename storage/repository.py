@@ -269,11 +269,9 @@ def _index(session: Session, article_id: int, share: Share | None, shared_at: dt
     share time are moved behind the new ones (re-inserted with fresh ids; triggers move their text).
     """
     _lock_index(session)
-    later = list(
-        session.scalars(
-            sa.select(SearchEntry.id).where(SearchEntry.shared_at > shared_at).order_by(SearchEntry.id)
-        )
-    )
+    # sorted here, not by ORDER BY id: SQLite would then walk the whole table in rowid order instead of
+    # reading the few later entries through ix_search_entry_shared_at (20 ms a share at 160k entries)
+    later = sorted(session.scalars(sa.select(SearchEntry.id).where(SearchEntry.shared_at > shared_at)))
     claims = session.execute(
         sa.select(Claim.id, Claim.source_id, Claim.shown)
         .where(Claim.article_id == article_id)

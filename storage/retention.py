@@ -47,7 +47,9 @@ TABLES = (
     "slack_event",
     "slack_installation",
 )
-SHARES_PER_STEP = 10  # about 500 search entries and claims a step at news articles' 50 claims
+# About 150 search entries and claims a step at news articles' 50 claims: SQLite's full-text delete trigger
+# costs ~15 ms per 500 entries, and a step of 10 shares held its write lock up to 107 ms (bench/purge.py).
+SHARES_PER_STEP = 3
 ROWS_PER_STEP = 500  # digests, event ids, settings: small rows
 
 

@@ -22,7 +22,15 @@ from storage.retention import Scope
 
 logger = logging.getLogger(__name__)
 
-PAUSE_SECONDS = 0.02  # between steps: lets a waiting writer (a share, a lease renewal) in on SQLite
+# Between steps, so a writer waiting meanwhile (a share, a lease renewal) goes first. SQLite's busy handler
+# sleeps up to 100 ms between its tries: a shorter pause lets the purge take the lock again before a writer
+# that has waited ~50 ms wakes, and that writer waits a second step (bench/purge.py). PostgreSQL queues.
+SQLITE_PAUSE_SECONDS = 0.12
+PAUSE_SECONDS = 0.02
+
+
+def _pause(services: Services) -> float:
+    return SQLITE_PAUSE_SECONDS if services.engine.dialect.name == "sqlite" else PAUSE_SECONDS
 
 
 def _step(services: Services, work: Callable[[Session], Counter[str]]) -> Counter[str]:
@@ -31,6 +39,10 @@ def _step(services: Services, work: Callable[[Session], Counter[str]]) -> Counte
             return work(session)
 
     return with_db_retry(once, services.settings.share_db_attempts)
+
+
+def _or(pause: float | None, services: Services) -> float:
+    return _pause(services) if pause is None else pause
 
 
 def _until_done(services: Services, work: Callable[[Session], Counter[str]], pause: float) -> Counter[str]:
@@ -50,18 +62,19 @@ def dry_run(services: Services, scope: Scope) -> Counter[str]:
 
 
 def purge(
-    services: Services, scope: Scope, *, forget_installation: bool = False, pause: float = PAUSE_SECONDS
+    services: Services, scope: Scope, *, forget_installation: bool = False, pause: float | None = None
 ) -> Counter[str]:
     """Remove everything of a workspace (or a channel of it), step by step; with ``forget_installation``
     its tokens and uninstall mark go last (an uninstalled workspace leaves no row behind)."""
-    removed = _until_done(services, lambda s: retention.purge_step(s, scope), pause)
+    removed = _until_done(services, lambda s: retention.purge_step(s, scope), _or(pause, services))
     if forget_installation:
         removed += _step(services, lambda s: retention.forget_installation(s, scope.team))
     return removed
 
 
-def expire(services: Services, cutoff: datetime, *, pause: float = PAUSE_SECONDS) -> Counter[str]:
+def expire(services: Services, cutoff: datetime, *, pause: float | None = None) -> Counter[str]:
     """Retention: what is older than ``cutoff`` and what nothing newer still needs."""
+    pause = _or(pause, services)
     removed = _until_done(services, lambda s: retention.expire_step(s, cutoff), pause)
     after: int | None = 0
     while after is not None:
