@@ -65,12 +65,21 @@ def with_db_retry(work: Callable[[], T], attempts: int) -> T:
     raise AssertionError("unreachable")
 
 
-def shared_pipeline(model_name: str) -> Language:
-    """Load a spaCy pipeline once per process, whoever asks (CLI commands, workers, tests)."""
-    from bot.claims import load_pipeline
+_PIPELINES: dict[str, Language] = {}
+_PIPELINES_LOCK = threading.Lock()
 
-    logger.info("loading spaCy pipeline %s", model_name)
-    return load_pipeline(model_name)
+
+def shared_pipeline(model_name: str) -> Language:
+    """Load a spaCy pipeline once per process, whoever asks (CLI commands, workers, tests). Loaded before a
+    fork (gunicorn's preload, Celery's worker before its pool starts), the children share it, warm."""
+    with _PIPELINES_LOCK:
+        nlp = _PIPELINES.get(model_name)
+        if nlp is None:
+            from bot.claims import load_pipeline
+
+            logger.info("loading spaCy pipeline %s", model_name)
+            nlp = _PIPELINES[model_name] = load_pipeline(model_name)
+        return nlp
 
 
 @dataclass

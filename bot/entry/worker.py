@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from celery import Celery
-from celery.signals import worker_process_init, worker_shutting_down
+from celery.signals import worker_init, worker_process_init, worker_shutting_down
 
 from bot.config import Settings
 from bot.jobs.scheduler import slack_poster, utc_now
@@ -25,6 +25,19 @@ if TYPE_CHECKING:
     from bot.slack.ops import SlackClients
 
 logger = logging.getLogger(__name__)
+
+
+def _warm_before_fork(settings: Settings) -> None:
+    """Load the spaCy pipeline (and the modules a share job needs) in the worker's main process, before
+    its pool forks: each child starts warm, sharing the model's memory, and the first share after a start
+    waits for its page, not for the model."""
+
+    @worker_init.connect(weak=False, dispatch_uid="claimbot-warm")
+    def _warm(**_: object) -> None:
+        from bot.jobs import shares  # noqa: F401  (the job's imports: trafilatura, the extractor)
+        from bot.services import shared_pipeline
+
+        shared_pipeline(settings.spacy_model)
 
 
 def _stop_gracefully(settings: Settings, state: _WorkerState) -> None:
@@ -107,8 +120,9 @@ def create_celery(settings: Settings, *, graceful_stop: bool = False) -> Celery:
         },
     )
     state = _WorkerState(settings)
-    if graceful_stop:
+    if graceful_stop:  # a `celery worker` process
         _stop_gracefully(settings, state)
+        _warm_before_fork(settings)
 
     # shared=False: each app keeps its own tasks (Celery otherwise routes a name to the first app's closure).
     @app.task(name="claimbot.process_shares", shared=False)

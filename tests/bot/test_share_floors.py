@@ -159,3 +159,15 @@ def test_a_failed_reply_is_blamed_on_what_failed() -> None:
     refused = describe_slack_error(ConnectionRefusedError())
     assert refused == "Slack could not be reached (ConnectionRefusedError)"
     assert describe_slack_error(KeyError("blocks")) == "internal error while replying (KeyError)"
+
+
+def test_the_model_loads_once_per_process(nlp: Language) -> None:
+    """gunicorn's master and Celery's worker load it before forking; a second load in each child would
+    cost every worker's first share a second or more and double the memory."""
+    from bot.services import shared_pipeline
+
+    model = Settings(_env_file=None).spacy_model
+    assert shared_pipeline(model) is shared_pipeline(model)
+    fresh = Services.create(Settings(_env_file=None, database_url="sqlite://"), check_schema=False)
+    assert fresh.nlp is shared_pipeline(model)
+    fresh.close()
