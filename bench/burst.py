@@ -16,8 +16,8 @@ Per run (a fresh database and a freshly started server each):
 - reply median / max: from sending an event until the stand-in records a successful
   ``chat.postMessage`` in that message's thread (a reply that never comes counts as 120 s);
 - ``/claims`` during the burst: from sending the command until its answer reaches the ``response_url``;
-- worker RSS: VmRSS of each gunicorn worker after the burst (scale mode: the Celery worker's pool
-  processes, and its main process in parentheses);
+- worker RSS: VmRSS of each gunicorn worker after the burst (scale mode: each Celery worker's pool
+  processes, and its main process in parentheses; workers apart by ";");
 - first request after start: the first signed request, sent as soon as the port accepts connections.
 
 Each request goes on a new connection, as deliveries from Slack's many senders would, so the kernel
@@ -27,7 +27,8 @@ tends to get every event of the burst).
 Backends: ``sqlite`` (a fresh file in a temp dir), ``postgresql`` (a fresh database on
 postgresql://postgres@127.0.0.1:5432/, dropped afterwards) and ``scale`` (PostgreSQL, Redis broker on a
 free database of redis://127.0.0.1:6379/, flushed afterwards, ``claimbot serve`` plus
-``celery -A bot.entry.celery_entry worker --concurrency N`` for each N of ``--celery-workers`` and ``beat``).
+``--celery-workers`` processes of ``celery -A bot.entry.celery_entry worker --concurrency C`` (the
+Procfile's worker, C = ``--celery-concurrency``, 2 as in the Procfile), one row per count, and ``beat``).
 ``all`` runs the three. PostgreSQL and Redis must be running on 127.0.0.1.
 """
 
@@ -101,8 +102,8 @@ class Stack:
 
     app: subprocess.Popen[bytes]
     app_log: Path
-    celery: subprocess.Popen[bytes] | None = None
-    celery_log: Path | None = None
+    celery: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    celery_logs: list[Path] = field(default_factory=list)
 
 
 # -- articles ------------------------------------------------------------------------------------------
@@ -318,10 +319,12 @@ def rss_mb(pid: int) -> float:
 
 
 def rss_text(stack: Stack) -> str:
-    if stack.celery is None:
+    if not stack.celery:
         return ", ".join(f"{rss_mb(pid):.0f}" for pid in children(stack.app.pid))
-    pool = ", ".join(f"{rss_mb(pid):.0f}" for pid in children(stack.celery.pid))
-    return f"{pool} ({rss_mb(stack.celery.pid):.0f})"
+    return "; ".join(
+        f"{', '.join(f'{rss_mb(pid):.0f}' for pid in children(w.pid))} ({rss_mb(w.pid):.0f})"
+        for w in stack.celery
+    )
 
 
 # -- talking to the app --------------------------------------------------------------------------------
@@ -441,24 +444,30 @@ def collect(standin: SlackStandin, links: list[Sent], commands: list[Sent], resu
 
 
 def start_stack(
-    exits: ExitStack, env: dict[str, str], tmp: Path, port: int, workers: int, concurrency: int | None
+    exits: ExitStack, env: dict[str, str], tmp: Path, port: int, workers: int, celery: tuple[int, int] | None
 ) -> Stack:
-    celery = celery_log = None
-    if concurrency is not None:
-        worker_cmd, beat_cmd = celery_commands(concurrency, tmp)
-        celery_log = tmp / "celery-worker.log"
-        celery = start(worker_cmd, env, tmp, celery_log)
-        exits.callback(stop, celery)
+    """``celery``: (worker processes, --concurrency of each), or None for the embedded queue."""
+    procs: list[subprocess.Popen[bytes]] = []
+    logs: list[Path] = []
+    if celery is not None:
+        count, concurrency = celery
+        for i in range(count):
+            worker_cmd, beat_cmd = celery_commands(concurrency, tmp)
+            log = tmp / f"celery-worker-{i + 1}.log"
+            procs.append(start(worker_cmd, env, tmp, log))
+            logs.append(log)
+            exits.callback(stop, procs[-1])
         exits.callback(stop, start(beat_cmd, env, tmp, tmp / "celery-beat.log"))
-        wait_for_log(celery_log, " ready.", celery)
+        for proc, log in zip(procs, logs, strict=True):
+            wait_for_log(log, " ready.", proc)
     app_log = tmp / "serve.log"
     app = start(serve_command(port, workers), env, tmp, app_log)
     exits.callback(stop, app)
-    return Stack(app, app_log, celery, celery_log)
+    return Stack(app, app_log, procs, logs)
 
 
 def run_once(
-    label: str, database_url: str, broker_url: str | None, concurrency: int | None,
+    label: str, database_url: str, broker_url: str | None, celery: tuple[int, int] | None,
     standin: SlackStandin, urls: list[str], args: argparse.Namespace,
 ) -> Result:  # fmt: skip
     result = Result(label)
@@ -467,7 +476,7 @@ def run_once(
     env = app_env(database_url, standin, broker_url)
     with tempfile.TemporaryDirectory(prefix="claimbot-burst-") as tmp_name, ExitStack() as exits:
         tmp = Path(tmp_name)
-        stack = start_stack(exits, env, tmp, port, args.workers, concurrency)
+        stack = start_stack(exits, env, tmp, port, args.workers, celery)
         limits = httpx.Limits(max_keepalive_connections=None if args.keepalive else 0)
         client = exits.enter_context(httpx.Client(timeout=GIVE_UP + 10, limits=limits))
         sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SECRET, client=client)
@@ -481,10 +490,10 @@ def run_once(
         report_trouble(label, links, commands, result, stack)
         if args.logs is not None:  # the app's own log lines (and Celery's), kept for reading afterwards
             args.logs.mkdir(parents=True, exist_ok=True)
-            for log in (stack.app_log, stack.celery_log):
-                if log is not None:
-                    name = f"{label.replace(' ', '_').replace(',', '').replace('#', '')}-{log.name}"
-                    shutil.copy(log, args.logs / name)
+            for log in (stack.app_log, *stack.celery_logs):
+                stem = label.replace(" ", "_").replace(",", "").replace("#", "").replace("×", "x")
+                name = f"{stem}-{log.name}"
+                shutil.copy(log, args.logs / name)
     return result
 
 
@@ -497,10 +506,9 @@ def report_trouble(label: str, links: list[Sent], commands: list[Sent], result: 
             f"[red]{label}: {result.replies_missing} of {len(links)} replies and "
             f"{result.commands_missing} of {len(commands)} /claims answers never came[/red]"
         )
-        for log in (stack.app_log, stack.celery_log):
-            if log is not None:
-                console.print(f"last lines of {log.name}:", style="dim")
-                console.print(tail(log), markup=False, highlight=False)
+        for log in (stack.app_log, *stack.celery_logs):
+            console.print(f"last lines of {log.name}:", style="dim")
+            console.print(tail(log), markup=False, highlight=False)
 
 
 def runs_for(
@@ -517,8 +525,9 @@ def runs_for(
         else:
             for n in args.celery_workers:
                 with pg_database() as url, redis_database() as broker:
-                    label = f"scale, celery ×{n}{suffix}"
-                    yield run_once(label, url, broker, n, standin, urls, args)
+                    c = args.celery_concurrency
+                    label = f"scale, {n} worker{'s' if n > 1 else ''} × {c}{suffix}"
+                    yield run_once(label, url, broker, (n, c), standin, urls, args)
 
 
 # -- output --------------------------------------------------------------------------------------------
@@ -566,7 +575,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=1, help="each run is its own row")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
-        "--celery-workers", type=int, nargs="+", default=[1, 2], help="scale mode: one row per --concurrency"
+        "--celery-workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="scale mode: one row per number of `celery worker` processes",
+    )
+    parser.add_argument(
+        "--celery-concurrency", type=int, default=2, help="each worker's --concurrency (the Procfile's: 2)"
     )
     parser.add_argument("--keepalive", action="store_true", help="reuse connections to the app")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
