@@ -170,8 +170,9 @@ def stale_articles_step(
     session: Session, cutoff: dt.datetime, after_id: int
 ) -> tuple[Counter[str], int | None]:
     """Articles fetched before ``cutoff`` that no share refers to (read for a share that then failed, or
-    ingested and never shared), looked for among the next ROWS_PER_STEP articles after ``after_id``, so a
-    step reads a bounded number of rows. Returns what went and where to go on (None: at the end)."""
+    ingested and never shared), looked for among the next ROWS_PER_STEP articles after ``after_id`` and
+    removed SHARES_PER_STEP at most, so a step reads and deletes a bounded number of rows. Returns what
+    went and where to go on (None: at the end)."""
     window = list(
         session.scalars(
             sa.select(Article.id)
@@ -182,7 +183,17 @@ def stale_articles_step(
     )
     if not window:
         return Counter(), None
-    return remove_unreferenced_articles(session, window), window[-1]
+    orphans = list(
+        session.scalars(
+            sa.select(Article.id)
+            .where(Article.id.in_(window), ~sa.exists().where(Share.article_id == Article.id))
+            .order_by(Article.id)
+            .limit(SHARES_PER_STEP)
+        )
+    )
+    # every article of the window up to the last orphan taken is either gone now or still referred to
+    after = orphans[-1] if len(orphans) == SHARES_PER_STEP else window[-1]
+    return remove_unreferenced_articles(session, orphans), after
 
 
 # --- uninstalls -------------------------------------------------------------------------------------------

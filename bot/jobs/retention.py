@@ -29,7 +29,9 @@ SQLITE_PAUSE_SECONDS = 0.12
 PAUSE_SECONDS = 0.02
 
 
-def _pause(services: Services) -> float:
+def _pause(services: Services, pause: float | None) -> float:
+    if pause is not None:
+        return pause
     return SQLITE_PAUSE_SECONDS if services.engine.dialect.name == "sqlite" else PAUSE_SECONDS
 
 
@@ -39,10 +41,6 @@ def _step(services: Services, work: Callable[[Session], Counter[str]]) -> Counte
             return work(session)
 
     return with_db_retry(once, services.settings.share_db_attempts)
-
-
-def _or(pause: float | None, services: Services) -> float:
-    return _pause(services) if pause is None else pause
 
 
 def _until_done(services: Services, work: Callable[[Session], Counter[str]], pause: float) -> Counter[str]:
@@ -66,7 +64,7 @@ def purge(
 ) -> Counter[str]:
     """Remove everything of a workspace (or a channel of it), step by step; with ``forget_installation``
     its tokens and uninstall mark go last (an uninstalled workspace leaves no row behind)."""
-    removed = _until_done(services, lambda s: retention.purge_step(s, scope), _or(pause, services))
+    removed = _until_done(services, lambda s: retention.purge_step(s, scope), _pause(services, pause))
     if forget_installation:
         removed += _step(services, lambda s: retention.forget_installation(s, scope.team))
     return removed
@@ -74,7 +72,7 @@ def purge(
 
 def expire(services: Services, cutoff: datetime, *, pause: float | None = None) -> Counter[str]:
     """Retention: what is older than ``cutoff`` and what nothing newer still needs."""
-    pause = _or(pause, services)
+    pause = _pause(services, pause)
     removed = _until_done(services, lambda s: retention.expire_step(s, cutoff), pause)
     after: int | None = 0
     while after is not None:

@@ -351,6 +351,36 @@ def test_expire_steps_through_more_shares_than_one_step_takes(
         assert set(session.scalars(sa.select(Source.name))) == {"Maria Zakharova"}
 
 
+def test_stale_articles_go_a_few_a_step_between_ones_still_shared(
+    make_services: Callable[..., Services],
+) -> None:
+    """Articles no share refers to, more than one step takes, interleaved with old articles a recent
+    share still needs: every unreferenced one goes, every referenced one stays."""
+    services = make_services(retention_days=7)
+    now = utcnow()
+    n = retention.SHARES_PER_STEP * 2 + 1
+    with services.transaction() as session:
+        kept, stale = [], []
+        for i in range(n):
+            row, _ = repo.store_article(
+                session, new_article(title=f"stale {i}"), [claim(f"troops s{i}", None)]
+            )
+            stale.append(row)
+            row2, _ = shared(session, new_article(title=f"kept {i}"), [claim(f"troops k{i}", ROGAN)], at=now)
+            kept.append(row2)
+        for row in (*stale, *kept):
+            row.fetched_at = now - 30 * DAY
+        session.flush()
+        kept_ids = {r.id for r in kept}
+    with services.transaction() as session:  # one step deletes a bounded number of articles
+        first, after = retention.stale_articles_step(session, now - 7 * DAY, 0)
+    assert first["article"] == retention.SHARES_PER_STEP and after is not None
+    removed = first + jobs.expire(services, now - 7 * DAY, pause=0)
+    assert removed == Counter({"article": n, "claim": n, "search_entry": n})
+    with services.reading() as session:
+        assert ids(session, Article) == kept_ids
+
+
 # --- purging a workspace ------------------------------------------------------------------------------------
 
 
