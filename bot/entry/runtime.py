@@ -125,11 +125,12 @@ def assemble_runtime(
             interval=settings.resume_interval_seconds,
             unclaimed_grace_seconds=settings.resume_grace_seconds,
         )
-        retention = Periodic(
-            "claimbot-retention",
-            settings.retention_interval_seconds,
-            lambda: run_retention(services, clock()),
-            immediately=True,
+
+        def retain() -> object:  # a purge in progress ends between two steps when the process stops
+            return run_retention(services, clock(), stop=lambda: clock_of_retention.stopping)
+
+        retention = clock_of_retention = Periodic(
+            "claimbot-retention", settings.retention_interval_seconds, retain, immediately=True
         )
     return Runtime(
         services=services, deps=deps, app=app, scheduler=scheduler, resume=resume, retention=retention

@@ -28,6 +28,11 @@ class Periodic:
         self._thread.start()
         return self
 
+    @property
+    def stopping(self) -> bool:
+        """For long work to check between its steps: a stop waits for the round in progress."""
+        return self._stop.is_set()
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():

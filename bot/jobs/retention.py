@@ -43,14 +43,21 @@ def _step(services: Services, work: Callable[[Session], Counter[str]]) -> Counte
     return with_db_retry(once, services.settings.share_db_attempts)
 
 
-def _until_done(services: Services, work: Callable[[Session], Counter[str]], pause: float) -> Counter[str]:
+def _never() -> bool:
+    return False
+
+
+def _until_done(
+    services: Services, work: Callable[[Session], Counter[str]], pause: float, stop: Callable[[], bool]
+) -> Counter[str]:
     total: Counter[str] = Counter()
-    while True:
+    while not stop():
         removed = _step(services, work)
         if not removed:
             return total
         total += removed
         time.sleep(pause)
+    return total
 
 
 def dry_run(services: Services, scope: Scope) -> Counter[str]:
@@ -60,22 +67,34 @@ def dry_run(services: Services, scope: Scope) -> Counter[str]:
 
 
 def purge(
-    services: Services, scope: Scope, *, forget_installation: bool = False, pause: float | None = None
+    services: Services,
+    scope: Scope,
+    *,
+    forget_installation: bool = False,
+    pause: float | None = None,
+    stop: Callable[[], bool] = _never,
 ) -> Counter[str]:
     """Remove everything of a workspace (or a channel of it), step by step; with ``forget_installation``
-    its tokens and uninstall mark go last (an uninstalled workspace leaves no row behind)."""
-    removed = _until_done(services, lambda s: retention.purge_step(s, scope), _pause(services, pause))
-    if forget_installation:
+    its tokens and uninstall mark go last (an uninstalled workspace leaves no row behind). ``stop`` is
+    asked between steps (a process shutting down): what is left waits for the next run."""
+
+    def step(session: Session) -> Counter[str]:
+        return retention.purge_step(session, scope)
+
+    removed = _until_done(services, step, _pause(services, pause), stop)
+    if forget_installation and not stop():
         removed += _step(services, lambda s: retention.forget_installation(s, scope.team))
     return removed
 
 
-def expire(services: Services, cutoff: datetime, *, pause: float | None = None) -> Counter[str]:
+def expire(
+    services: Services, cutoff: datetime, *, pause: float | None = None, stop: Callable[[], bool] = _never
+) -> Counter[str]:
     """Retention: what is older than ``cutoff`` and what nothing newer still needs."""
     pause = _pause(services, pause)
-    removed = _until_done(services, lambda s: retention.expire_step(s, cutoff), pause)
+    removed = _until_done(services, lambda s: retention.expire_step(s, cutoff), pause, stop)
     after: int | None = 0
-    while after is not None:
+    while after is not None and not stop():
         step, after = with_db_retry(
             lambda start=after: _sweep(services, cutoff, start), services.settings.share_db_attempts
         )
@@ -104,14 +123,17 @@ def mark_uninstalled(services: Services, team: str, reason: str, now: datetime) 
     return marked
 
 
-def run_retention(services: Services, now: datetime) -> Counter[str]:
-    """The periodic job: purge workspaces whose grace period has run out, then apply retention."""
+def run_retention(services: Services, now: datetime, stop: Callable[[], bool] = _never) -> Counter[str]:
+    """The periodic job: purge workspaces whose grace period has run out, then apply retention. ``stop``
+    ends it between two steps (the embedded clock stopping with its process)."""
     settings = services.settings
     total: Counter[str] = Counter()
     with services.reading() as session:
         due = retention.due_for_purge(session, now - timedelta(days=settings.uninstall_grace_days))
     for team in due:
-        removed = purge(services, Scope(team), forget_installation=True)
+        if stop():
+            break
+        removed = purge(services, Scope(team), forget_installation=True, stop=stop)
         logger.info(
             "workspace %s purged %g day(s) after uninstalling: %s",
             team,
@@ -120,7 +142,7 @@ def run_retention(services: Services, now: datetime) -> Counter[str]:
         )
         total += removed
     if settings.retention_days:
-        removed = expire(services, now - timedelta(days=settings.retention_days))
+        removed = expire(services, now - timedelta(days=settings.retention_days), stop=stop)
         if removed:
             logger.info("retention (%d days): removed %s", settings.retention_days, _counts(removed))
         total += removed

@@ -617,3 +617,20 @@ def test_workspace_stats(services: Services, world: World) -> None:
     assert (t2.shares, t2.articles, t2.claims) == (3, 2, 2)
     assert t1.oldest is not None and t1.newest is not None and t1.oldest <= t1.newest
     assert (gone.shares, gone.articles, gone.oldest, gone.uninstalled_at) == (0, 0, None, marked_at)
+
+
+def test_a_purge_stops_between_steps_when_its_process_stops(services: Services, world: World) -> None:
+    """The embedded clock's purge asks between steps; a stopping process leaves the rest to the next run."""
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # two steps, then the process stops
+
+    first = jobs.purge(services, Scope(T1), forget_installation=True, pause=0, stop=stop)
+    assert first["share"] == 2 * retention.SHARES_PER_STEP
+    assert "slack_installation" not in first  # the tokens go last, after everything else
+    with services.reading() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Share).where(Share.team == T1))
+    rest = jobs.purge(services, Scope(T1), pause=0)
+    assert rest["share"] > 0
