@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # Work queue: in-process pool by default, Celery when a broker URL is set
     broker_url: str | None = None
     workers: int = 2
+    # Scale mode: how much lower a Celery pool process's CPU priority is (0 keeps it), see bot/entry/worker.py
+    worker_nice: int = Field(10, ge=0, le=19)
     digest_interval_seconds: int = 300
 
     # Share jobs: a claim is a lease renewed while the job works; an owed reply is retried with backoff

@@ -30,7 +30,14 @@ logger = logging.getLogger(__name__)
 def _warm_before_fork(settings: Settings) -> None:
     """Load the spaCy pipeline (and the modules a share job needs) in the worker's main process, before
     its pool forks: each child starts warm, sharing the model's memory, and the first share after a start
-    waits for its page, not for the model."""
+    waits for its page, not for the model. Each child then lowers its CPU priority
+    (CLAIMBOT_WORKER_NICE): on a machine it shares with `claimbot serve`, Slack's acks and /claims come
+    before analysis, which only makes a reply a little later; alone on its machine it changes nothing."""
+
+    @worker_process_init.connect(weak=False, dispatch_uid="claimbot-nice")
+    def _nice(**_: object) -> None:
+        if settings.worker_nice > 0:
+            os.nice(settings.worker_nice)
 
     @worker_init.connect(weak=False, dispatch_uid="claimbot-warm")
     def _warm(**_: object) -> None:
