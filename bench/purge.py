@@ -71,7 +71,11 @@ import psycopg
 import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
-from search import vocabulary  # bench/search.py: the Zipf vocabulary of its synthetic corpus
+from search import (  # bench/search.py: the vocabulary and rows of its synthetic corpus
+    article_row,
+    source_rows,
+    vocabulary,
+)
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
@@ -140,32 +144,8 @@ def build(url: str, n_claims: int, seed: int = 11) -> Corpus:
     start = end - dt.timedelta(days=DAYS)
 
     engine = db.make_engine(url)
-    sources = [
-        {
-            "id": 1,
-            "name": "Igor Konashenkov",
-            "name_key": "igor konashenkov",
-            "kind": "person",
-            "role": "spokesman",
-            "aliases": ["Konashenkov"],
-            "search_names": "igor konashenkov\nkonashenkov",
-        }
-    ]
-    for i in range(2, SOURCES + 1):
-        name = f"{words(1)[0].title()} {words(1)[0].title()} {i}"
-        sources.append(
-            {
-                "id": i,
-                "name": name,
-                "name_key": name.lower(),
-                "kind": "person",
-                "role": None,
-                "aliases": [],
-                "search_names": name.lower(),
-            }
-        )
     with engine.begin() as conn:
-        conn.execute(sa.insert(Source), sources)
+        conn.execute(sa.insert(Source), source_rows(SOURCES, lambda: words(1)[0]))
 
     shares: list[dict[str, Any]] = []
     claim_id = gone_claims = 0
@@ -194,18 +174,7 @@ def build(url: str, n_claims: int, seed: int = 11) -> Corpus:
         for index in range(first, min(len(owners), first + batch)):
             owner, article_id = owners[index], index + 1
             when = start + (end - start) * index / len(owners)
-            articles.append(
-                {
-                    "id": article_id,
-                    "url": f"https://n.example/{article_id}",
-                    "canonical_url": f"https://n.example/{article_id}",
-                    "title": " ".join(words(8)),
-                    "site": "n.example",
-                    "text": "x",
-                    "word_count": 1,
-                    "fetched_at": when,
-                }
-            )
+            articles.append(article_row(article_id, " ".join(words(8)), when))
             count = PROBE_CLAIMS if owner == "probe" else rng.randint(25, 75)
             for rank in range(1, count + 1):
                 claim_id += 1

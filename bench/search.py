@@ -20,7 +20,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import sqlalchemy as sa
@@ -53,6 +55,51 @@ def vocabulary(rng: random.Random, size: int = 20_000) -> list[str]:
     return sorted(words - {"killed", "zeppelin", "xylophonist", "action", "border", "konashenkov"})[:size]
 
 
+def source_rows(count: int, word: Callable[[], str]) -> list[dict[str, Any]]:
+    """Source rows 1..count: Igor Konashenkov (what `source:konashenkov` finds), then made-up people
+    named with ``word()``."""
+    rows: list[dict[str, Any]] = [
+        {
+            "id": 1,
+            "name": "Igor Konashenkov",
+            "name_key": "igor konashenkov",
+            "kind": "person",
+            "role": "spokesman",
+            "aliases": ["Konashenkov"],
+            "search_names": "igor konashenkov\nkonashenkov",
+        }
+    ]
+    for i in range(2, count + 1):
+        name = f"{word().title()} {word().title()} {i}"
+        rows.append(
+            {
+                "id": i,
+                "name": name,
+                "name_key": name.lower(),
+                "kind": "person",
+                "role": None,
+                "aliases": [],
+                "search_names": name.lower(),
+            }
+        )
+    return rows
+
+
+def article_row(article_id: int, title: str, fetched_at: dt.datetime) -> dict[str, Any]:
+    """A stored article of the synthetic corpus: a URL of its own, no text worth reading."""
+    url = f"https://n.example/{article_id}"
+    return {
+        "id": article_id,
+        "url": url,
+        "canonical_url": url,
+        "title": title,
+        "site": "n.example",
+        "text": "x",
+        "word_count": 1,
+        "fetched_at": fetched_at,
+    }
+
+
 def build(url: str, n_claims: int, seed: int = 7) -> None:
     """Fill a migrated database with n_claims claims in n_claims/10 shared articles over a year."""
     rng = random.Random(seed)
@@ -65,50 +112,15 @@ def build(url: str, n_claims: int, seed: int = 7) -> None:
         return " ".join(rng.choices(vocab, cum_weights=cum, k=k))
 
     engine = make_engine(url)
-    sources = [
-        {
-            "id": 1,
-            "name": "Igor Konashenkov",
-            "name_key": "igor konashenkov",
-            "kind": "person",
-            "role": "spokesman",
-            "aliases": ["Konashenkov"],
-            "search_names": "igor konashenkov\nkonashenkov",
-        }
-    ]
-    for i in range(2, 5001):
-        name = f"{sentence(1).title()} {sentence(1).title()} {i}"
-        sources.append(
-            {
-                "id": i,
-                "name": name,
-                "name_key": name.lower(),
-                "kind": "person",
-                "role": None,
-                "aliases": [],
-                "search_names": name.lower(),
-            }
-        )
     with engine.begin() as conn:
-        conn.execute(sa.insert(Source), sources)
+        conn.execute(sa.insert(Source), source_rows(5000, lambda: sentence(1)))
     claim_id = 0
     batch = 2000
     for start in range(0, n_articles, batch):
         articles, shares, claims = [], [], []
         for a in range(start + 1, min(n_articles, start + batch) + 1):
             when = NOW - dt.timedelta(days=DAYS) + dt.timedelta(seconds=DAYS * 86400 * a / n_articles)
-            articles.append(
-                {
-                    "id": a,
-                    "url": f"https://n.example/{a}",
-                    "canonical_url": f"https://n.example/{a}",
-                    "title": sentence(8),
-                    "site": "n.example",
-                    "text": "x",
-                    "word_count": 1,
-                    "fetched_at": when,
-                }
-            )
+            articles.append(article_row(a, sentence(8), when))
             team = "T1" if a % 5 else "T2"
             shares.append(
                 {
