@@ -45,11 +45,21 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from storage.models import Article, Claim, SearchEntry, Share, Source
 
-__all__ = ["QueryError", "SearchHit", "SearchQuery", "parse_query", "search"]
+__all__ = [
+    "Prepared",
+    "QueryError",
+    "SearchHit",
+    "SearchQuery",
+    "every_match",
+    "parse_query",
+    "prepare",
+    "search",
+]
 
 MAX_LIMIT = 200
 PG_HEAD_ROWS = 3000
 PG_HEAD_PER_HIT = 100  # a deeper page reads a longer head: max(PG_HEAD_ROWS, (offset + limit) * this)
+ALL_ROWS = 2**31 - 1  # every_match's LIMIT: the largest INTEGER both backends bind, "no limit"
 PG_SOURCE_WALK = 16  # source: naming at most this many sources walks each one's entries (see _per_source_pg)
 
 
@@ -140,8 +150,9 @@ MAX_QUERY_CHARS = 500
 _OR = object()  # an OR between two terms, while parsing
 
 
-def parse_query(text: str) -> SearchQuery:
-    """Parse the user's query; raise QueryError with a one-line message for what we cannot understand."""
+def parse_query(text: str, *, allow_empty: bool = False) -> SearchQuery:
+    """Parse the user's query; raise QueryError with a one-line message for what we cannot understand.
+    `allow_empty`: a query of no word and no filter is valid (it means everything: an export)."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"that query is too long (over {MAX_QUERY_CHARS} characters)")
     # Control characters mean nothing in a search, and PostgreSQL refuses NUL in any string.
@@ -165,7 +176,7 @@ def parse_query(text: str) -> SearchQuery:
     _terms(q, items)
     if q.excluded and not q.has_text():
         raise QueryError('-word only narrows a search: add a word or "phrase" to look for')
-    if q.is_empty():
+    if q.is_empty() and not allow_empty:
         raise QueryError('empty query: type words, "a phrase", source:NAME, since:7d or in:#channel')
     return q
 
@@ -401,16 +412,53 @@ def search(
     a private channel only when searching from inside that channel (`viewer_channel`: an id, or the ids a
     name stands for, see `channel_ids`). Either way, claims not shown in threads only with `include:hidden`.
     """
-    q = parse_query(text) if isinstance(text, str) else text
-    if q.is_empty():
+    limit = max(0, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    prepared = prepare(session, text, team=team, viewer_channel=viewer_channel, now=now)
+    if prepared is None or limit == 0:
+        return []
+    s, params = prepared.shape, dict(prepared.params)
+    need = offset + limit
+    params["batch"] = need * 2 + 10
+    if s.dialect == "postgresql" and s.text and not s.source_ids:
+        params.update(pg_head=max(PG_HEAD_ROWS, need * PG_HEAD_PER_HIT), pg_need=need)
+        rows = session.execute(_newest_or_gin_pg(s), params).all()
+    else:
+        rows = session.execute(_matches(s), params).all()
+    picked = _first_per_claim(rows)  # claim id -> entry id of its newest visible share
+    while len(picked) < need and len(rows) >= params["batch"]:
+        params["batch"] *= 4  # the same claims shared many times: read further
+        rows = session.execute(_matches(s), params).all()
+        picked = _first_per_claim(rows)
+    entry_ids = list(picked.values())[offset:need]
+    return _load_hits(session, entry_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A parsed query bound to a viewer: the statement shape and its parameter values."""
+
+    shape: _Shape
+    params: dict[str, Any]
+
+
+def prepare(
+    session: Session,
+    text: str | SearchQuery,
+    *,
+    team: str | None,
+    viewer_channel: str | Sequence[str] | None = None,
+    now: dt.datetime | None = None,
+    allow_empty: bool = False,
+) -> Prepared | None:
+    """Check the query and resolve its names (channels, sources, since) once; None when nothing can match.
+
+    `allow_empty`: no filter and no word means every visible claim (an operator's export), not an error."""
+    q = parse_query(text, allow_empty=allow_empty) if isinstance(text, str) else text
+    if q.is_empty() and not allow_empty:
         raise QueryError("empty query")
     if q.excluded and not q.has_text():
         raise QueryError('-word only narrows a search: add a word or "phrase" to look for')
-    limit = max(0, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
-    if limit == 0:
-        return []
-
     dialect = session.get_bind().dialect.name
     shape: dict[str, Any] = {"dialect": dialect, "include_hidden": q.include_hidden}
     params: dict[str, Any] = {}
@@ -429,7 +477,7 @@ def search(
     elif q.channel_name is not None:
         channels = channel_ids(session, q.channel_name, team)
         if not channels:
-            return []
+            return None
         shape["channels"] = True
         params["channels"] = channels
     if q.source is not None:
@@ -437,7 +485,7 @@ def search(
         if dialect == "postgresql":
             found = session.scalars(_sources_named(), {**params, "walk": PG_SOURCE_WALK + 1}).all()
             if not found:
-                return []
+                return None
             if len(found) <= PG_SOURCE_WALK:
                 shape["source_ids"] = len(found)
                 params.update({f"source_{i}": source_id for i, source_id in enumerate(found)})
@@ -446,7 +494,7 @@ def search(
         since = (now or dt.datetime.now(dt.UTC)) - q.since
         min_id = session.scalar(_first_entry_since(), {"since": since})
         if min_id is None:
-            return []
+            return None
         shape["since"] = True
         params["min_id"] = min_id
     if q.has_text():
@@ -460,22 +508,13 @@ def search(
             for i, group in enumerate(groups):
                 params.update({f"t{i}_{j}": _pg_value(t) for j, t in enumerate(group)})
             params.update({f"n{i}": _pg_value(t) for i, t in enumerate(q.excluded)})
-    s = _Shape(**shape)
+    return Prepared(_Shape(**shape), params)
 
-    need = offset + limit
-    params["batch"] = need * 2 + 10
-    if dialect == "postgresql" and s.text and not s.source_ids:
-        params.update(pg_head=max(PG_HEAD_ROWS, need * PG_HEAD_PER_HIT), pg_need=need)
-        rows = session.execute(_newest_or_gin_pg(s), params).all()
-    else:
-        rows = session.execute(_matches(s), params).all()
-    picked = _first_per_claim(rows)  # claim id -> entry id of its newest visible share
-    while len(picked) < need and len(rows) >= params["batch"]:
-        params["batch"] *= 4  # the same claims shared many times: read further
-        rows = session.execute(_matches(s), params).all()
-        picked = _first_per_claim(rows)
-    entry_ids = list(picked.values())[offset:need]
-    return _load_hits(session, entry_ids)
+
+def every_match(prepared: Prepared) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """(entry id, claim id) of every matching visible entry, newest first: one entry per share of a claim.
+    For reading everything (an export), so it has no page and keeps no per-claim state."""
+    return _matches(prepared.shape), {**prepared.params, "batch": ALL_ROWS}
 
 
 def _first_per_claim(rows: Sequence[sa.Row[Any]]) -> dict[int, int]:

@@ -351,6 +351,67 @@ def search(
     typer.echo(search_text(SearchPage(query=query, lines=[search_line(hit) for hit in hits])))
 
 
+@app.command()
+def export(
+    ctx: typer.Context,
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="The same query as `search` (words, source:NAME, since:30d, in:news...); "
+            'empty ("") for every claim.'
+        ),
+    ] = "",
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl (JSON Lines, verbatim text).")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    team: Annotated[str | None, typer.Option(help=TEAM_HELP)] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(help="With --team: as seen from inside this channel (its private claims too)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many records.")] = None,
+) -> None:
+    """Stream every field of the matching claims with their provenance, one record per claim and share,
+    newest first. Memory stays flat however many claims match."""
+    from bot.views.export_file import FORMATS, export_lines
+    from storage.export import FIELDS, export_records
+    from storage.search import QueryError, channel_ids
+
+    if fmt not in FORMATS:
+        raise fail(f"--format must be one of: {', '.join(FORMATS)}", 2)
+    if channel and team is None:
+        raise fail("--channel needs --team (whose channel it is)", 2)
+    services = _services(ctx, read_only=True)
+    count = 0
+    try:
+        out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as exc:
+        services.close()
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        with services.reading() as session:
+            viewer = None
+            if channel and team is not None:
+                viewer = sorted({channel.strip().lstrip("#"), *channel_ids(session, channel, team)})
+            records = export_records(session, query, team=team, viewer_channel=viewer, limit=limit)
+            for line in export_lines(records, FIELDS, fmt):
+                out.write(line)
+                count += 1
+    except QueryError as exc:
+        raise fail(f"bad query: {exc}") from None
+    except BrokenPipeError:  # `claimbot export | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        raise typer.Exit(0) from None
+    finally:
+        if output:
+            out.close()
+        services.close()
+    records_written = count - 1 if fmt == "csv" else count
+    if output:
+        err.print(f"{records_written:,} record(s) written to {output}")
+
+
 def parse_window(value: str) -> timedelta:
     from storage.search import QueryError, parse_duration
 
