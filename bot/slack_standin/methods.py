@@ -14,8 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.slack_standin import limits
+from bot.slack_standin.files import MAX_ALT_TXT, MAX_SNIPPET, file_object, guess_type, upload_url
 from bot.slack_standin.ids import new_id, next_ts, ts_to_permalink_part
-from bot.slack_standin.state import ApiError, SlackState, SocketTicket, Workspace
+from bot.slack_standin.state import ApiError, SlackState, SocketTicket, StoredFile, Workspace
 
 __all__ = ["APP_TOKEN_METHODS", "METHODS", "NO_AUTH_METHODS", "AppHandler", "Handler"]
 
@@ -322,6 +323,169 @@ def views_publish(state: SlackState, ws: Workspace, params: dict[str, Any]) -> d
     return {"view": copy.deepcopy(stored)}
 
 
+MAX_SHARE_CHANNELS = 100  # files.completeUploadExternal: channels_limit_exceeded past this many
+
+
+def _invalid(message: str) -> ApiError:
+    return ApiError("invalid_arguments", response_metadata={"messages": [f"[ERROR] {message}"]})
+
+
+def files_get_upload_url_external(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+    """Announce a file: its id and a one-time URL on the stand-in that takes exactly ``length`` bytes."""
+    _require(params, "filename", "length")
+    try:
+        length = int(str(params["length"]))
+    except ValueError:
+        raise _invalid("invalid type for field: length") from None
+    if length < 0:
+        raise _invalid("length must be a positive integer")
+    if length == 0:  # Slack's docs: missing_argument "typically only occurs when the length provided is 0"
+        raise ApiError("missing_argument")
+    alt_txt = params.get("alt_txt") or None
+    if isinstance(alt_txt, str) and len(alt_txt) > MAX_ALT_TXT:
+        raise ApiError("alt_txt_too_large")
+    snippet_type = params.get("snippet_type") or None
+    if snippet_type and length > MAX_SNIPPET:
+        raise ApiError("snippet_too_large")
+    if state.public_url is None:  # not listening: no URL could take the bytes
+        raise ApiError("internal_error")
+    stored = StoredFile(
+        id=new_id("F"),
+        team_id=ws.team_id,
+        user=ws.bot_user_id,
+        filename=str(params["filename"]),
+        length=length,
+        created=int(time.time()),
+        alt_txt=alt_txt,
+        snippet_type=snippet_type,
+    )
+    key = secrets.token_urlsafe(24)
+    state.files[stored.id] = stored
+    state.upload_tickets[key] = stored.id
+    return {"upload_url": upload_url(state, key), "file_id": stored.id}
+
+
+def _files_to_complete(state: SlackState, ws: Workspace, items: Any) -> list[tuple[StoredFile, str | None]]:
+    """The announced files named by ``files``, each with the title asked for; refused as Slack refuses."""
+    if not isinstance(items, list) or not items:
+        raise _invalid("files must be a non-empty array of objects with an id")
+    found: list[tuple[StoredFile, str | None]] = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+            raise _invalid("files must be a non-empty array of objects with an id")
+        stored = state.files.get(item["id"])
+        if stored is None:
+            raise ApiError("file_not_found")
+        if stored.team_id != ws.team_id:  # "User is not the owner of the file"
+            raise ApiError("access_denied")
+        # Never uploaded (or refused for its length), or already completed: "This method can only be
+        # called once", and either way there is no file behind the upload ticket.
+        if stored.content is None or stored.completed:
+            raise ApiError("file_not_found")
+        if all(stored is not seen for seen, _ in found):
+            title = item.get("title")
+            found.append((stored, title if isinstance(title, str) and title else None))
+    return found
+
+
+def _share_targets(state: SlackState, ws: Workspace, params: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Where to share, and the users whose DM must be opened for it; nothing is changed here.
+
+    ``channel_id`` that is not a channel of the workspace is ``channel_not_found``, an entry of ``channels``
+    that is neither a channel nor a user ``invalid_channel`` (Slack's docs name both). Unlike
+    chat.postMessage, names are not accepted: the docs ask for IDs. The bot must be a member, as
+    chat.postMessage requires (``not_in_channel``).
+    """
+    raw = params.get("channels")
+    entries = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    listed = [str(entry).strip() for entry in entries if str(entry).strip()]
+    if len(listed) > MAX_SHARE_CHANNELS:
+        raise ApiError("channels_limit_exceeded")
+    targets: list[str] = []
+    new_dms: list[str] = []
+    channel_id = params.get("channel_id")
+    if channel_id not in (None, ""):
+        if not isinstance(channel_id, str) or state.channel_team.get(channel_id) != ws.team_id:
+            raise ApiError("channel_not_found")
+        targets.append(channel_id)
+    for entry in listed:
+        if entry in state.channels and state.channel_team.get(entry) == ws.team_id:
+            targets.append(entry)
+        elif (ws.team_id, entry) in state.users:  # a user ID: the DM with them, opened if need be
+            dm = "D" + entry[1:]
+            if dm not in state.channels and entry not in new_dms:
+                new_dms.append(entry)
+            targets.append(dm)
+        else:
+            raise ApiError("invalid_channel")
+    for target in targets:
+        if target in state.channels and not state.channels[target].get("is_member", True):
+            raise ApiError("not_in_channel")
+    return list(dict.fromkeys(targets)), new_dms
+
+
+def files_complete_upload_external(
+    state: SlackState, ws: Workspace, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Finish uploads: name them, and share them in one message per channel (in the thread if asked).
+
+    Nothing changes when any check fails, so the app can retry the same file ids, e.g. after joining.
+    """
+    _require(params, "files")
+    to_complete = _files_to_complete(state, ws, params["files"])
+    targets, new_dms = _share_targets(state, ws, params)
+    thread_ts = str(params["thread_ts"]) if params.get("thread_ts") else None
+    if thread_ts and len(targets) != 1:  # Slack's docs: "provide only one channel when using thread_ts"
+        raise _invalid("thread_ts needs exactly one channel")
+    comment = params.get("initial_comment") or None
+    # Slack's docs: "If the initial_comment field is provided, the blocks field is ignored".
+    blocks = params.get("blocks") if not comment else None
+    if blocks not in (None, ""):
+        errors = limits.check_blocks(blocks)
+        if errors:
+            raise ApiError("invalid_blocks", errors=errors)
+    else:
+        blocks = None
+    for user in new_dms:
+        state.add_channel(ws.team_id, "D" + user[1:], name=user, is_im=True, user=user)
+    completed: list[StoredFile] = []
+    for stored, title in to_complete:
+        content = stored.content or b""
+        stored.mimetype, stored.filetype, stored.pretty_type = guess_type(stored.filename, content)
+        if stored.snippet_type:
+            stored.filetype = stored.snippet_type
+        stored.title = title or stored.filename
+        stored.completed = True
+        stored.thread_ts = thread_ts
+        stored.initial_comment = comment
+        completed.append(stored)
+    for channel_id in targets:
+        ts = next_ts()
+        message = _bot_message(ws, {"text": comment, "blocks": blocks, "thread_ts": thread_ts}, ts)
+        message.update(
+            {
+                "subtype": "file_share",
+                "files": [file_object(state, stored, in_message=True) for stored in completed],
+                "upload": True,
+                "display_as_bot": False,
+            }
+        )
+        state.insert_message(channel_id, message)
+        for stored in completed:
+            stored.channels.append(channel_id)
+            stored.shares[channel_id] = ts
+    return {"files": [file_object(state, stored) for stored in completed]}
+
+
+def files_info(state: SlackState, ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+    """A completed file of the caller's workspace; an unfinished upload is not a file yet."""
+    _require(params, "file")
+    stored = state.files.get(str(params["file"]))
+    if stored is None or not stored.completed or stored.team_id != ws.team_id:
+        raise ApiError("file_not_found")
+    return {"file": file_object(state, stored), "comments": [], "response_metadata": {"next_cursor": ""}}
+
+
 def apps_connections_open(state: SlackState, app_id: str, params: dict[str, Any]) -> dict[str, Any]:
     """A one-time WebSocket URL for the app whose app-level token called (Socket Mode).
 
@@ -382,6 +546,9 @@ METHODS: dict[str, Handler] = {
     "bots.info": bots_info,
     "team.info": team_info,
     "views.publish": views_publish,
+    "files.getUploadURLExternal": files_get_upload_url_external,
+    "files.completeUploadExternal": files_complete_upload_external,
+    "files.info": files_info,
     "oauth.v2.access": oauth_v2_access,  # type: ignore[dict-item]
 }
 

@@ -3,7 +3,8 @@
 ``WebClient(base_url=standin.base_url)`` talks to it exactly as to https://slack.com/api/: form or JSON
 bodies, ``Authorization: Bearer`` tokens, HTTP 200 with ``ok: false`` for errors, 429 + ``Retry-After``
 when rate limited. Every request is recorded so tests can assert what the app asked Slack to do, and the
-stand-in keeps each channel's messages so tests can read what users would see.
+stand-in keeps each channel's messages so tests can read what users would see. Files go through Slack's
+v2 flow (``files_upload_v2``): the upload URLs it hands out and the files' ``url_private`` are its own.
 """
 
 from __future__ import annotations
@@ -18,21 +19,24 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from bot.slack_standin.files import receive_upload
 from bot.slack_standin.methods import APP_TOKEN_METHODS, METHODS, NO_AUTH_METHODS
 from bot.slack_standin.socket_mode import SocketModeStandin
-from bot.slack_standin.state import ApiError, OAuthGrant, SlackState, Workspace, domain_for
+from bot.slack_standin.state import ApiError, OAuthGrant, SlackState, StoredFile, Workspace, domain_for
 
-__all__ = ["RecordedCall", "SlackStandin"]
+__all__ = ["RecordedCall", "SlackStandin", "UploadedFile"]
 
 logger = logging.getLogger(__name__)
 
 # Form fields slack_sdk JSON-encodes into a string; recorded decoded so tests compare Python objects.
-JSON_FORM_FIELDS = frozenset({"blocks", "attachments", "metadata", "view", "unfurls", "user_auth_blocks"})
+JSON_FORM_FIELDS = frozenset(
+    {"blocks", "attachments", "metadata", "view", "unfurls", "user_auth_blocks", "files"}
+)
 # Fields an event carries that the stored message (as conversations.history shows it) does not.
 _EVENT_ONLY_FIELDS = frozenset({"channel", "event_ts", "channel_type"})
 DEFAULT_SCOPE = (
@@ -42,7 +46,12 @@ DEFAULT_SCOPE = (
 
 @dataclass(frozen=True)
 class RecordedCall:
-    """One request the app made: to a Web API method, or to a ``response_url`` (``response_url:<key>``)."""
+    """One request the app made: to a Web API method, to a ``response_url`` (``response_url:<key>``), to
+    an upload URL (``upload_url``) or to a file's ``url_private`` (``url_private``).
+
+    Upload and download calls carry ``file_id`` (None for an unknown URL) and ``size`` in ``params``, and
+    ``{"ok": ..., "text": ...}`` as ``response``; their bytes are in ``SlackStandin.files``.
+    """
 
     method: str
     params: dict[str, Any]
@@ -54,6 +63,56 @@ class RecordedCall:
     @property
     def ok(self) -> bool:
         return bool(self.response and self.response.get("ok"))
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file the app uploaded and completed (``files_upload_v2``), with the bytes that arrived.
+
+    ``channels`` lists where it was shared (empty: Slack keeps it private to the uploader) and
+    ``shares`` the ts of the message carrying it in each (left out of ``==``, so a test can compare a
+    whole file without knowing those ts); ``thread_ts`` is the thread it went to.
+    """
+
+    id: str
+    team_id: str
+    user: str
+    filename: str
+    title: str
+    content: bytes
+    mimetype: str
+    filetype: str
+    size: int
+    channels: tuple[str, ...]
+    thread_ts: str | None
+    initial_comment: str | None
+    alt_txt: str | None
+    shares: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def channel(self) -> str | None:
+        """The channel it was shared in: the first when there were several, None when private."""
+        return self.channels[0] if self.channels else None
+
+    @classmethod
+    def of(cls, stored: StoredFile) -> UploadedFile:
+        content = stored.content or b""
+        return cls(
+            id=stored.id,
+            team_id=stored.team_id,
+            user=stored.user,
+            filename=stored.filename,
+            title=stored.title,
+            content=content,
+            mimetype=stored.mimetype,
+            filetype=stored.filetype,
+            size=len(content),
+            channels=tuple(stored.channels),
+            thread_ts=stored.thread_ts,
+            initial_comment=stored.initial_comment,
+            alt_txt=stored.alt_txt,
+            shares=dict(stored.shares),
+        )
 
 
 @dataclass
@@ -150,6 +209,8 @@ class SlackStandin:
         server.standin = self
         self._server = server
         self._port = server.server_address[1]
+        with self._cond:
+            self._state.public_url = self.url
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-standin", daemon=True
         )
@@ -471,6 +532,18 @@ class SlackStandin:
             found = self._state.ephemerals.get(channel, [])
             return copy.deepcopy([m for m in found if user is None or m["user_shown_to"] == user])
 
+    def files(self, channel: str | None = None) -> list[UploadedFile]:
+        """Files the app completed, in the order their uploads began; with ``channel``, those shared there.
+
+        An upload never completed is not here: Slack discards it.
+        """
+        with self._cond:
+            return [
+                UploadedFile.of(stored)
+                for stored in self._state.files.values()
+                if stored.completed and (channel is None or channel in stored.channels)
+            ]
+
     def home_view(self, team_id: str, user_id: str) -> dict[str, Any] | None:
         """The App Home last published for a user, as ``views.publish`` answered it."""
         with self._cond:
@@ -501,6 +574,10 @@ class SlackStandin:
             self._handle_api(handler, split.path[len("/api/") :], split.query, body)
         elif split.path.startswith("/response/"):
             self._handle_response_url(handler, unquote(split.path[len("/response/") :]), body)
+        elif split.path.startswith("/upload/v1/"):
+            self._handle_upload(handler, split.path[len("/upload/v1/") :], body)
+        elif split.path.startswith("/files-pri/"):
+            self._handle_download(handler, split.path[len("/files-pri/") :])
         else:
             _send(handler, 404, {"ok": False, "error": "not_found"})
 
@@ -595,6 +672,54 @@ class SlackStandin:
         self._record(method, params, None, 200, answer)
         _send(handler, 200, answer)
 
+    def _handle_upload(self, handler: _Handler, key: str, body: bytes) -> None:
+        """A file's bytes POSTed to the URL files.getUploadURLExternal gave; Slack answers in plain text."""
+        method = "upload_url"
+        with self._cond:
+            file_id = self._state.upload_tickets.get(key)
+        params: dict[str, Any] = {"file_id": file_id, "size": len(body)}
+        if handler.command != "POST":
+            self._record(method, params, None, 405, {"ok": False, "text": "Method Not Allowed"})
+            _send_text(handler, 405, "Method Not Allowed")
+            return
+        if self._apply_fault(handler, method, params, None):
+            return
+        with self._cond:
+            status, text, file_id = receive_upload(
+                self._state, key, handler.headers.get("Content-Type", ""), body
+            )
+        params["file_id"] = file_id
+        self._record(method, params, None, status, {"ok": status == 200, "text": text})
+        _send_text(handler, status, text)
+
+    def _handle_download(self, handler: _Handler, path: str) -> None:
+        """A file's ``url_private``: its bytes for a bot token of its workspace, 404 for anyone else."""
+        method = "url_private"
+        team_and_id = path.split("/", 1)[0]
+        file_id = team_and_id.partition("-")[2] or None
+        token, _ = _credentials(handler.headers.get("Authorization", ""))
+        params: dict[str, Any] = {"file_id": file_id}
+        if self._apply_fault(handler, method, params, token):
+            return
+        with self._cond:
+            stored = self._state.files.get(file_id or "")
+            team_id = self._state.tokens.get(token or "")
+            visible = (
+                stored is not None
+                and stored.completed
+                and team_id == stored.team_id
+                and team_and_id == f"{stored.team_id}-{stored.id}"
+            )
+            content = (stored.content or b"") if stored is not None and visible else None
+            mimetype = stored.mimetype if stored is not None else ""
+        if content is None:
+            self._record(method, params, token, 404, {"ok": False, "text": "Not Found"})
+            _send_text(handler, 404, "Not Found")
+            return
+        params["size"] = len(content)
+        self._record(method, params, token, 200, {"ok": True, "text": f"{len(content)} bytes"})
+        _send_bytes(handler, 200, content, mimetype or "application/octet-stream")
+
     def _apply_response(self, key: str, params: dict[str, Any]) -> None:
         """What a response_url message does to the channel: replace or delete the original, or post anew."""
         target = self._state.response_targets.get(key)
@@ -642,5 +767,17 @@ def _send(
     handler.send_header("Content-Length", str(len(payload)))
     for name, value in (headers or {}).items():
         handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(payload)
+
+
+def _send_text(handler: _Handler, status: int, text: str) -> None:
+    _send_bytes(handler, status, text.encode(), "text/plain; charset=utf-8")
+
+
+def _send_bytes(handler: _Handler, status: int, payload: bytes, content_type: str) -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(payload)))
     handler.end_headers()
     handler.wfile.write(payload)

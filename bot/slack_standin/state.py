@@ -1,4 +1,4 @@
-"""What the stand-in knows about its workspaces: teams, users, channels, messages, views, OAuth codes.
+"""What the stand-in knows about its workspaces: teams, users, channels, messages, views, OAuth codes, files.
 
 Plain data, guarded by the owner's lock; ``bot.slack_standin.methods`` reads and changes it.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["ApiError", "OAuthGrant", "SlackState", "SocketTicket", "Workspace"]
+__all__ = ["ApiError", "OAuthGrant", "SlackState", "SocketTicket", "StoredFile", "Workspace"]
 
 
 class ApiError(Exception):
@@ -57,6 +57,33 @@ class SocketTicket:
     issued_at: float
 
 
+@dataclass
+class StoredFile:
+    """A file from ``files.getUploadURLExternal`` on: announced, then its bytes, then completed (shared).
+
+    Slack discards a file that is never completed, so only completed files count as the workspace's.
+    """
+
+    id: str
+    team_id: str
+    user: str  # the uploader (the bot user of the token that asked for the URL)
+    filename: str
+    length: int  # bytes declared to files.getUploadURLExternal; the upload must match it
+    created: int
+    alt_txt: str | None = None
+    snippet_type: str | None = None
+    content: bytes | None = None  # None until the upload URL received the declared bytes
+    completed: bool = False
+    title: str = ""
+    mimetype: str = ""
+    filetype: str = ""
+    pretty_type: str = ""
+    channels: list[str] = field(default_factory=list)  # where it was shared, in the order asked
+    shares: dict[str, str] = field(default_factory=dict)  # channel id -> ts of the message carrying it
+    thread_ts: str | None = None
+    initial_comment: str | None = None
+
+
 def domain_for(team_name: str) -> str:
     """Slack's subdomain for a workspace name: lower case, runs of other characters become dashes."""
     return re.sub(r"[^a-z0-9]+", "-", team_name.lower()).strip("-") or "workspace"
@@ -97,6 +124,9 @@ class SlackState:
     app_tokens: dict[str, str] = field(default_factory=dict)  # app-level (xapp-) token -> app id
     socket_url: str | None = None  # ws://HOST:PORT/link/ while the Socket Mode stand-in listens
     socket_tickets: dict[str, SocketTicket] = field(default_factory=dict)  # ticket -> its grant
+    public_url: str | None = None  # http://HOST:PORT of the running stand-in: upload and download URLs
+    files: dict[str, StoredFile] = field(default_factory=dict)  # file id -> file, in creation order
+    upload_tickets: dict[str, str] = field(default_factory=dict)  # opaque upload-URL key -> file id
 
     def add_workspace(self, ws: Workspace) -> None:
         old = self.workspaces.get(ws.team_id)
