@@ -25,6 +25,8 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "users.info": {"users:read"},
     "views.publish": set(),
     "auth.test": set(),
+    # files.getUploadURLExternal then files.completeUploadExternal: /claims chart and export
+    "files.upload_v2": {"files:write"},
 }
 EVENT_SCOPES: dict[str, set[str]] = {
     "app_home_opened": set(),
@@ -36,7 +38,7 @@ EVENT_SCOPES: dict[str, set[str]] = {
     "app_uninstalled": set(),
     "tokens_revoked": set(),
 }
-CALL = re.compile(r"\.(chat|conversations|reactions|users|views|auth|team|bots|files)_([A-Za-z]+)\(")
+CALL = re.compile(r"\.(chat|conversations|reactions|users|views|auth|team|bots|files)_([A-Za-z]+(?:_v2)?)\(")
 
 
 def called_methods() -> set[str]:

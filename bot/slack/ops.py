@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.config import Settings
+from bot.errors import BotError
 from bot.views.slack_limits import MAX_PLAIN_TEXT
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,56 @@ def post_message(
             unfurl_media=False,
         )
     return str(response["ts"])
+
+
+class UploadRefused(BotError):
+    """Slack would not take a file into the conversation; ``reason`` tells the user what to do."""
+
+
+_REINSTALL = "I'm not allowed to upload files in this workspace yet: ask an admin to reinstall me"
+# What a user can do about each refusal of an upload, in one line (anything else: try again later).
+UPLOAD_REASONS = {
+    "not_in_channel": "I'm not in this channel: invite me (`/invite @claimbot`) or ask me in a DM",
+    "channel_not_found": "I can't post files here: invite me to this channel, or ask me in a DM",
+    "is_archived": "this channel is archived",
+    "missing_scope": _REINSTALL,
+    "not_allowed_token_type": _REINSTALL,
+    "restricted_action": "this workspace doesn't let apps post files here",
+    "file_uploads_disabled": "file uploads are turned off in this workspace",
+    "file_upload_size_restricted": "the file is larger than this workspace allows",
+    "ratelimited": "Slack asked me to slow down: try again in a minute",
+}
+
+
+def upload_file(
+    client: WebClient,
+    channel: str,
+    *,
+    filename: str,
+    title: str,
+    content: bytes,
+    initial_comment: str | None = None,
+    thread_ts: str | None = None,
+) -> None:
+    """Share a file in a conversation (files_upload_v2: Slack's upload URL, then completeUploadExternal).
+
+    Raises UploadRefused with a reason the user can act on; the operator's log line has Slack's error."""
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            thread_ts=thread_ts,
+            filename=filename,
+            title=title,
+            content=content,
+            initial_comment=initial_comment,
+        )
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "unknown")
+        logger.warning("uploading %s to %s failed: %s", filename, channel, error)
+        raise UploadRefused(UPLOAD_REASONS.get(error, f"Slack refused the file ({error})")) from None
+    except Exception as exc:  # the upload URL's POST, a dropped connection: not the user's doing
+        logger.warning("uploading %s to %s failed: %s", filename, channel, type(exc).__name__, exc_info=True)
+        raise UploadRefused("Slack could not be reached to upload the file; try again in a moment") from None
 
 
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:
