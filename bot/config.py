@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     summary_max_claims: int = 6
     summary_max_articles: int = 3
     search_page_size: int = 10
+    # `/claims export`: rows in the CSV uploaded to Slack (the whole file goes in one request); the
+    # operator's `claimbot export` has no cap.
+    export_max_rows: int = Field(10_000, ge=1, le=200_000)
 
     # Slack
     slack_api_url: str = "https://slack.com/api/"

@@ -51,6 +51,8 @@ __all__ = [
     "SearchHit",
     "SearchQuery",
     "every_match",
+    "fold",
+    "load_hits",
     "parse_query",
     "prepare",
     "search",
@@ -337,7 +339,8 @@ def _team_channels() -> sa.TextClause:
     )
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """How names and words are compared: compatibility forms and case folded (what `source:` matches)."""
     return unicodedata.normalize("NFKC", text).casefold()
 
 
@@ -431,7 +434,7 @@ def search(
         rows = session.execute(_matches(s), params).all()
         picked = _first_per_claim(rows)
     entry_ids = list(picked.values())[offset:need]
-    return _load_hits(session, entry_ids)
+    return load_hits(session, entry_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,7 +484,7 @@ def prepare(
         shape["channels"] = True
         params["channels"] = channels
     if q.source is not None:
-        params["source"] = _like_escaped(_fold(q.source).strip())
+        params["source"] = _like_escaped(fold(q.source).strip())
         if dialect == "postgresql":
             found = session.scalars(_sources_named(), {**params, "walk": PG_SOURCE_WALK + 1}).all()
             if not found:
@@ -725,7 +728,8 @@ def _tsquery(s: _Shape) -> sa.ColumnElement[Any]:
     return query
 
 
-def _load_hits(session: Session, entry_ids: list[int]) -> list[SearchHit]:
+def load_hits(session: Session, entry_ids: list[int]) -> list[SearchHit]:
+    """What a result shows, for these entry ids, in their order (search's pages, a source card's claims)."""
     if not entry_ids:
         return []
     rows = {row.id: row for row in session.execute(_hits_statement(), {"entry_ids": entry_ids})}

@@ -87,6 +87,7 @@ class SearchLine:
     shared_at: datetime
     permalink: str | None = None
     channel: str | None = None
+    channel_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,15 @@ class DigestView:
     since: datetime | None = None
     until: datetime | None = None
     timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class TopSource:
+    """A source and how many claims of it were shared in the window App Home covers."""
+
+    name: str
+    claims: int
+    role: str | None = None
 
 
 DIGEST_MAX_CLAIMS = 4  # per article, in Slack and on the command line alike
@@ -159,8 +169,12 @@ def not_a_claim(claim: ClaimLine) -> str | None:
     return None if claim.shown else f"{claim.act}, not a claim"
 
 
-def claim_mrkdwn(claim: ClaimLine, limit: int = limits.MAX_SECTION_TEXT - 200) -> str:
-    """'*Source* (role) — _cue_: content', with numbers bold, the content escaped and clipped."""
+def claim_mrkdwn(
+    claim: ClaimLine, limit: int = limits.MAX_SECTION_TEXT - 200, *, with_source: bool = True
+) -> str:
+    """'*Source* (role) — _cue_: content', with numbers bold, the content escaped and clipped.
+
+    ``with_source`` False leaves the speaker out ('_cue_: content'), for lists of one source's claims."""
     who = f"*{escape(claim.source)}*" if claim.source else "_Unattributed_"
     if claim.role:
         who += f" ({escape(claim.role)})"
@@ -172,10 +186,12 @@ def claim_mrkdwn(claim: ClaimLine, limit: int = limits.MAX_SECTION_TEXT - 200) -
     content = emphasise_numbers(escape(clip(claim.content, limit)))
     if claim.kind == "direct" and not content.startswith(("“", '"')):
         content = f"“{content}”"
+    if not with_source:
+        return f"{cue}: {content}" if cue else content
     return f"{who} — {cue}: {content}" if cue else f"{who}: {content}"
 
 
-def claim_text(claim: ClaimLine) -> str:
+def claim_text(claim: ClaimLine, *, with_source: bool = True) -> str:
     who = claim.source or "Unattributed"
     if claim.role:
         who += f" ({claim.role})"
@@ -183,6 +199,8 @@ def claim_text(claim: ClaimLine) -> str:
     note = not_a_claim(claim)
     if note:
         cue = f"{cue} ({note})".lstrip()
+    if not with_source:
+        return f"{cue}: {claim.content}" if cue else claim.content
     return f"{who} — {cue}: {claim.content}" if cue else f"{who}: {claim.content}"
 
 
@@ -191,11 +209,11 @@ def _dateline(card: ArticleCard) -> str:
     return " · ".join(parts)
 
 
-def _section(text: str) -> dict[str, Any]:
+def section_block(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, limits.MAX_SECTION_TEXT)}}
 
 
-def _context(*texts: str) -> dict[str, Any]:
+def context_block(*texts: str) -> dict[str, Any]:
     return {
         "type": "context",
         "elements": [{"type": "mrkdwn", "text": clip(t, limits.MAX_SECTION_TEXT)} for t in texts][
@@ -217,9 +235,9 @@ def _more_blocks(card: ArticleCard, shown: int, expandable: bool) -> list[dict[s
     if hidden <= 0:
         return []
     if not expandable or card.article_id is None:
-        return [_context(f"{plural(hidden, 'more claim')} not shown")]
+        return [context_block(f"{plural(hidden, 'more claim')} not shown")]
     return [
-        _context(f"Showing {shown} of {card.total_claims} claims"),
+        context_block(f"Showing {shown} of {card.total_claims} claims"),
         {
             "type": "actions",
             "block_id": f"claims_article_{card.article_id}",
@@ -249,12 +267,12 @@ def card_blocks(card: ArticleCard, max_claims: int, *, expandable: bool = True) 
     dateline = _dateline(card)
     if dateline:
         head += f"\n{escape(dateline)}"
-    blocks = [_section(head)]
+    blocks = [section_block(head)]
     shown = list(card.claims[:max_claims])
     if not shown:
-        blocks.append(_context("No attributed claims found in this article."))
+        blocks.append(context_block("No attributed claims found in this article."))
         return blocks
-    blocks.extend(_section(f"• {claim_mrkdwn(c)}") for c in shown)
+    blocks.extend(section_block(f"• {claim_mrkdwn(c)}") for c in shown)
     blocks.extend(_more_blocks(card, len(shown), expandable))
     return blocks
 
@@ -275,12 +293,14 @@ def summary_blocks(
     rest = cards[max_articles:]
     if rest:
         titles = ", ".join(link(c.url, c.title) for c in rest)
-        blocks.append(_context(f"Also shared: {titles} — search their claims with `/claims`"))
+        blocks.append(context_block(f"Also shared: {titles} — search their claims with `/claims`"))
     for failure in failures:
         blocks.append(
-            _section(f":warning: I couldn't read {link(failure.url, failure.url)}: {escape(failure.reason)}")
+            section_block(
+                f":warning: I couldn't read {link(failure.url, failure.url)}: {escape(failure.reason)}"
+            )
         )
-    return _fit(blocks)
+    return fit_blocks(blocks)
 
 
 def summary_fallback(cards: Sequence[ArticleCard], failures: Sequence[Failure] = ()) -> str:
@@ -320,14 +340,14 @@ def search_blocks(page: SearchPage) -> list[dict[str, Any]]:
     first = page.page * page.page_size + 1
     if not page.lines:
         msg = f"No claims match `{escape(page.query)}`." if page.page == 0 else "No more results."
-        return [_section(msg), _context("Try fewer words, or `/claims help` for the query language.")]
+        return [
+            section_block(msg),
+            context_block("Try fewer words, or `/claims help` for the query language."),
+        ]
     last = first + len(page.lines) - 1
-    blocks = [_section(f"Claims matching `{escape(page.query)}` — {first}–{last}, newest first")]
+    blocks = [section_block(f"Claims matching `{escape(page.query)}` — {first}–{last}, newest first")]
     for line in page.lines:
-        where = [link(line.article_url, line.article_title), line.shared_at.strftime("%Y-%m-%d")]
-        if line.permalink:
-            where.append(link(line.permalink, "thread"))
-        blocks.append(_section(f"{claim_mrkdwn(line.claim)}\n{' · '.join(where)}"))
+        blocks.append(section_block(f"{claim_mrkdwn(line.claim)}\n{where_mrkdwn(line)}"))
     buttons = []
     if page.page > 0:
         buttons.append(_page_button("Previous", "claims_prev", page.query, page.page - 1))
@@ -335,7 +355,7 @@ def search_blocks(page: SearchPage) -> list[dict[str, Any]]:
         buttons.append(_page_button("Next", "claims_next", page.query, page.page + 1))
     if buttons:
         blocks.append({"type": "actions", "block_id": "claims_paging", "elements": buttons})
-    return _fit(blocks)
+    return fit_blocks(blocks)
 
 
 def article_claims_blocks(page: ArticleClaimsPage) -> list[dict[str, Any]]:
@@ -344,8 +364,8 @@ def article_claims_blocks(page: ArticleClaimsPage) -> list[dict[str, Any]]:
     first = page.page * page.page_size + 1
     last = first + len(page.lines) - 1
     head = f"*{link(card.url, card.title)}* — claims {first}–{last} of {len(card.claims)}"
-    blocks = [_section(head)]
-    blocks.extend(_section(f"• {claim_mrkdwn(c)}") for c in page.lines)
+    blocks = [section_block(head)]
+    blocks.extend(section_block(f"• {claim_mrkdwn(c)}") for c in page.lines)
     buttons = []
     if card.article_id is not None and page.page > 0:
         buttons.append(_article_button("Previous", SHOW_ALL_ACTION, card.article_id, page.page - 1))
@@ -353,11 +373,42 @@ def article_claims_blocks(page: ArticleClaimsPage) -> list[dict[str, Any]]:
         buttons.append(_article_button("Next", SHOW_ALL_ACTION, card.article_id, page.page + 1))
     if buttons:
         blocks.append({"type": "actions", "block_id": "claims_article_paging", "elements": buttons})
-    return _fit(blocks)
+    return fit_blocks(blocks)
 
 
 def article_claims_text(page: ArticleClaimsPage) -> str:
     return "\n".join([page.card.title, *(f"• {claim_text(c)}" for c in page.lines)])
+
+
+_SLACK_ID = re.compile(r"[A-Z0-9]+")
+
+
+def channel_mrkdwn(channel: str, name: str | None = None) -> str:
+    """A Slack channel id as Slack's mention (each reader sees the name Slack shows them); anything else
+    (the CLI files a channel under the name it was given) as '#name' text."""
+    if _SLACK_ID.fullmatch(channel):
+        return f"<#{channel}>"
+    return escape(f"#{name or channel}")
+
+
+def where_mrkdwn(line: SearchLine, *, channel: bool = False) -> str:
+    """Where a result was shared: 'article · date · thread' (and the channel, ``channel`` True)."""
+    where = [link(line.article_url, line.article_title), line.shared_at.strftime("%Y-%m-%d")]
+    if channel and line.channel:
+        where.append(channel_mrkdwn(line.channel, line.channel_name))
+    if line.permalink:
+        where.append(link(line.permalink, "thread"))
+    return " · ".join(where)
+
+
+def where_text(line: SearchLine, *, channel: str | None = None) -> str:
+    """``where_mrkdwn`` as plain text; ``channel`` is the label to show ('#news'), if any."""
+    where = [line.article_title, f"{line.shared_at:%Y-%m-%d}"]
+    if channel:
+        where.append(channel)
+    if line.permalink:
+        where.append(line.permalink)
+    return " · ".join(where)
 
 
 def _page_button(label: str, action_id: str, query: str, page: int) -> dict[str, Any]:
@@ -376,10 +427,7 @@ def search_text(page: SearchPage) -> str:
     out = []
     for line in page.lines:
         out.append(f"• {claim_text(line.claim)}")
-        out.append(
-            f"    {line.article_title} · {line.shared_at:%Y-%m-%d}"
-            + (f" · {line.permalink}" if line.permalink else "")
-        )
+        out.append(f"    {where_text(line)}")
     return "\n".join(out)
 
 
@@ -402,11 +450,11 @@ def digest_period(view: DigestView) -> str:
 
 
 def digest_blocks(view: DigestView, max_claims: int = DIGEST_MAX_CLAIMS) -> list[dict[str, Any]]:
-    """Claims shared in a channel over a day, grouped by article; ``_fit`` adds the "N more" line."""
+    """Claims shared in a channel over a day, grouped by article; ``fit_blocks`` adds the "N more" line."""
     total = sum(c.total_claims for c in view.cards)
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "Daily digest of claims"}},
-        _context(
+        context_block(
             f"Shared in {view.channel_label} · {digest_period(view)} · "
             f"{plural(len(view.cards), 'article')} · {plural(total, 'claim')}"
         ),
@@ -414,7 +462,7 @@ def digest_blocks(view: DigestView, max_claims: int = DIGEST_MAX_CLAIMS) -> list
     for card in view.cards:
         blocks.append({"type": "divider"})
         blocks.extend(card_blocks(card, max_claims))
-    return _fit(blocks, unit="articles")
+    return fit_blocks(blocks, unit="articles")
 
 
 def digest_text(view: DigestView, max_claims: int | None = DIGEST_MAX_CLAIMS) -> str:
@@ -436,7 +484,7 @@ def digest_fallback(view: DigestView) -> str:
 # --- limits -------------------------------------------------------------------------------------
 
 
-def _fit(blocks: list[dict[str, Any]], unit: str = "items") -> list[dict[str, Any]]:
+def fit_blocks(blocks: list[dict[str, Any]], unit: str = "items") -> list[dict[str, Any]]:
     """Cut to Slack's block count and total size, saying how much was left out."""
     if len(blocks) <= limits.MAX_BLOCKS and _blocks_size(blocks) <= limits.MAX_BLOCKS_CHARS:
         return blocks
@@ -450,7 +498,7 @@ def _fit(blocks: list[dict[str, Any]], unit: str = "items") -> list[dict[str, An
     while kept and kept[-1].get("type") == "divider":
         kept.pop()
     label = "more entries" if unit == "items" else f"more {unit} and claims"
-    kept.append(_context(f"{hidden} {label} not shown — search them with `/claims`"))
+    kept.append(context_block(f"{hidden} {label} not shown — search them with `/claims`"))
     return kept
 
 
@@ -461,29 +509,51 @@ def home_blocks(
     cards: Sequence[ArticleCard],
     channels: Sequence[tuple[str, str]],
     failed: Sequence[tuple[str, Failure]] = (),
+    quoted: Sequence[TopSource] = (),
 ) -> list[dict[str, Any]]:
-    """Recent articles with their top claims, the links that failed for good (with the channel they were
-    shared in), then the digest setting of each configured channel."""
+    """Recent articles with their top claims, the week's most quoted sources, the links that failed for
+    good (with the channel they were shared in), then the digest setting of each configured channel."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Recent claims in this workspace"}},
     ]
     if not cards:
-        blocks.append(_section("Nothing shared yet. Post a link to a news article in a channel I'm in."))
+        blocks.append(section_block("Nothing shared yet. Post a link to a news article in a channel I'm in."))
     for card in cards:
         blocks.extend(card_blocks(card, max_claims=2, expandable=False))
+    blocks.append({"type": "divider"})
+    blocks.extend(quoted_blocks(quoted))
     if failed:
         blocks.append({"type": "divider"})
         blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Links I couldn't read"}})
         for channel, f in failed:
             url = f.url if len(f.url) <= 2000 else None  # a link Slack would cut is shown as text only
             text = f"{link(url, clip(f.url, 80))} in <#{channel}>: {escape(clip(f.reason, 500))}"
-            blocks.append(_section(text))
+            blocks.append(section_block(text))
     blocks.append({"type": "divider"})
     blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Daily digests"}})
     if channels:
         lines = "\n".join(f"<#{channel}>: {setting}" for channel, setting in channels)
-        blocks.append(_section(lines))
+        blocks.append(section_block(lines))
     else:
-        blocks.append(_section("No channel has a digest yet. In a channel: `/claims digest on 09:00`."))
-    blocks.append(_context(limits.USAGE.replace("\n", " · ")))
-    return _fit(blocks)
+        blocks.append(section_block("No channel has a digest yet. In a channel: `/claims digest on 09:00`."))
+    blocks.append(context_block(limits.USAGE.replace("\n", " · ")))
+    return fit_blocks(blocks)
+
+
+def quoted_blocks(quoted: Sequence[TopSource]) -> list[dict[str, Any]]:
+    """App Home's "Most quoted this week": one numbered line per source, and how to see its card."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Most quoted this week"}}
+    ]
+    if not quoted:
+        blocks.append(section_block("No source quoted in a public channel in the last 7 days."))
+        return blocks
+    lines = []
+    for i, source in enumerate(quoted, start=1):
+        who = f"*{escape(clip(source.name, 200))}*"
+        if source.role:
+            who += f" ({escape(clip(source.role, 200))})"
+        lines.append(f"{i}. {who} — {plural(source.claims, 'claim')}")
+    blocks.append(section_block("\n".join(lines)))
+    blocks.append(context_block("A source's claims, roles and channels: `/claims who NAME`"))
+    return blocks

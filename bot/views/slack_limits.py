@@ -22,6 +22,9 @@ USAGE = (
     "`/claims tanks OR artillery` either word · `/claims tanks -training` leave a word out · "
     "`/claims kill*` words starting so\n"
     "`/claims source:Konashenkov` claims by a source\n"
+    "`/claims who Konashenkov` a source's card: roles, other names, channels, latest claims\n"
+    "`/claims chart killed mariupol` a chart of the figures a search finds, posted here\n"
+    "`/claims export since:7d` a CSV of what a search finds, every field, posted here\n"
     "`/claims since:7d` shared in the last 7 days (also `24h`, `2w`)\n"
     "`/claims in:#news` shared in a channel (`in:news` too)\n"
     "Not supported: parentheses, NOT and NEAR (use `-word`), `*` inside a word\n"
@@ -31,6 +34,16 @@ USAGE = (
     "`/claims digest off` stop it\n"
     "`/claims digest` show the current setting"
 )
+
+CHART_USAGE = (
+    "Usage: `/claims chart QUERY` charts the figures the claims matching QUERY give, one line per source "
+    "(e.g. `/claims chart servicemen killed`). To search for the word chart: `/claims \"chart\"`"
+)
+EXPORT_USAGE = (
+    "Usage: `/claims export QUERY` posts a CSV of the claims matching QUERY here, with their sources and "
+    "links (e.g. `/claims export since:7d`). To search for the word export: `/claims \"export\"`"
+)
+WHO_USAGE = "Usage: `/claims who NAME` (a source's name or part of it, e.g. `/claims who Konashenkov`)"
 
 MENTION_HELP = (
     "Share a link to a news article in a channel I'm in and I reply in its thread with who claims what. "
