@@ -17,6 +17,7 @@ from .model import SourceKind
 MentionRef = Literal["name", "pronoun", "relative", "descriptor", "unnamed"]
 NAME_LABELS = frozenset({"PERSON"})
 ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
+COUNTRY_LABELS = frozenset({"GPE"})  # "Ukraine's" of "Ukraine's General Staff"
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _CUT_DEPS = frozenset({"relcl", "acl", "advcl"})
@@ -114,6 +115,19 @@ def _org_name(org: Span, lexicon: Lexicon) -> tuple[str, str | None]:
         rest = org.doc[org.start : last.i]
         return strip_name(rest.text), last.lemma_.lower()
     return strip_name(org.text), None
+
+
+def _owned_by_country(org: Span, name: str) -> str:
+    """"Ukraine's General Staff", "Russia's Defense Ministry": the country is part of the body's name (both
+    countries have a General Staff), though the entity tagger leaves the possessor out."""
+    owner = next((t for t in org.root.children if t.dep_ == "poss" and t.i < org.start), None)
+    if owner is None:
+        return name
+    country = entity_of(owner, COUNTRY_LABELS)
+    case = next((c for c in owner.children if c.dep_ == "case"), None)
+    if country is None or case is None or country.end != owner.i + 1:
+        return name
+    return f"{country.text}{case.text} {name}"
 
 
 def noun_phrase(head: Token) -> tuple[int, int]:
@@ -271,6 +285,7 @@ def analyse(token: Token, lexicon: Lexicon) -> Mention:
     org = entity_of(token, ORG_LABELS)
     if org is not None:
         name, type_noun = _org_name(org, lexicon)
+        name = _owned_by_country(org, name)
         return Mention(
             char_span,
             text,

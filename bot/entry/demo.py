@@ -2,11 +2,14 @@
 
 Bundled sample articles are served from 127.0.0.1, the Bolt app runs in HTTP mode against the local
 Slack stand-in, and signed events and commands are delivered to it exactly as Slack sends them. What the
-app posts back is printed as a transcript: thread summaries, a `/claims mariupol` search, a digest.
+app posts back is printed as a transcript: thread summaries, a `/claims mariupol` search, a source's card,
+a chart and an export posted in the channel, a digest.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import statistics
 import tempfile
@@ -29,11 +32,17 @@ from bot.entry.web import serve_in_thread
 from bot.jobs.digest import scheduled_instant, zone
 from bot.jobs.queue import InProcessQueue
 from bot.jobs.scheduler import DigestScheduler, slack_poster
-from bot.slack_standin import SlackSender, SlackStandin
+from bot.slack_standin import SlackSender, SlackStandin, UploadedFile
 from storage import db
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-SAMPLE_PAGES = ["seed-russian-losses.html", "council-flood-defences.html", "northvale-layoffs.html"]
+SAMPLE_PAGES = [
+    "kyiv-general-staff-losses.html",  # a Reuters story: Ukraine's figure of Russian losses (1 Mar)
+    "seed-russian-losses.html",  # Moscow's own, far lower figure (2 Mar)
+    "northern-post-wire-losses.html",  # the same Reuters story, republished by another outlet
+    "council-flood-defences.html",
+    "northvale-layoffs.html",
+]
 TEAM, CHANNEL, USER, SECRET = "T0DEMO", "C0NEWS", "U0ALICE", "demo-signing-secret"
 BOT = {
     "team_name": "Demo Newsroom",
@@ -144,6 +153,16 @@ def _transcript(
     out.print(Rule("/claims mariupol"))
     out.print(_indent(_command(standin, sender, "mariupol")), markup=False, highlight=False)
 
+    out.print(Rule("/claims who Konashenkov"))
+    out.print(_indent(_command(standin, sender, "who Konashenkov")), markup=False, highlight=False)
+
+    for command, keep in (("chart servicemen killed", "claimbot-demo-chart.png"), ("export since:1d", None)):
+        out.print(Rule(f"/claims {command}"))
+        out.print(_indent(_command(standin, sender, command)), markup=False, highlight=False)
+        posted = standin.files(CHANNEL)
+        if posted:
+            out.print(_indent(_posted_file(posted[-1], keep)), markup=False, highlight=False)
+
     out.print(Rule("/claims digest on 09:00, then the next morning"))
     out.print(_indent(_command(standin, sender, "digest on 09:00")), markup=False, highlight=False)
     tz = zone("Europe/Paris")
@@ -178,6 +197,22 @@ def _transcript(
     )
     out.print("Slack Web API methods called: " + ", ".join(methods), highlight=False)
     out.print("Slash-command replies went to the command's response_url, as Slack's own do.", highlight=False)
+
+
+def _posted_file(posted: UploadedFile, keep: str | None) -> str:
+    """What a file posted in #news looks like here: its comment, and the CSV's first rows or where the
+    image was saved (a terminal shows no PNG)."""
+    lines = [f"#news  claimbot posted {posted.filename} ({posted.size:,} bytes): {posted.initial_comment}"]
+    if keep is not None:
+        path = Path(tempfile.gettempdir()) / keep
+        path.write_bytes(posted.content)
+        lines.append(f"  saved to {path}")
+    else:
+        rows = list(csv.DictReader(io.StringIO(posted.content.decode("utf-8"))))
+        for r in rows[:3]:
+            lines.append(f"  {r['source']} | {r['cue']} | {r['content'][:60]} | {r['article_url']}")
+        lines.append(f"  … {len(rows)} rows, {len(rows[0]) if rows else 0} columns")
+    return "\n".join(lines)
 
 
 def _command(standin: SlackStandin, sender: SlackSender, text: str) -> str:

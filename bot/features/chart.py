@@ -169,12 +169,32 @@ def _value(quantity: dict[str, Any]) -> float | None:
 
 
 def chosen_quantities(
-    quantities: Iterable[dict[str, Any]], terms: tuple[list[str], list[str]]
+    quantities: Iterable[dict[str, Any]], terms: tuple[list[str], list[str]], content: str = ""
 ) -> list[dict[str, Any]]:
-    """The figures of one claim to plot: those counting what the query names when any does, else all."""
+    """The figures of one claim to plot: those counting what the query names when any does; else all of
+    them when the claim's own words say what the query names ("498 servicemen were killed" for
+    `killed`), or when the query names nothing (filters only). A claim that matched only through its
+    article (a headline, another sentence) counts something else: "198 tanks" is no answer to
+    `servicemen killed`."""
     usable = [q for q in quantities if isinstance(q, dict) and _value(q) is not None]
     matching = [q for q in usable if counts_queried(str(q.get("counted") or ""), terms)]
-    return matching or usable
+    if matching:
+        return matching
+    stems, prefixes = terms
+    if not (stems or prefixes) or says_all(content, terms):
+        return usable
+    return []
+
+
+def says_all(text: str, terms: tuple[list[str], list[str]]) -> bool:
+    """Whether the text names every word of the query, as a search needs all of them ("servicemen
+    killed": "killed at least 10 civilians" is no answer)."""
+    stems, prefixes = terms
+    tokens = _WORD.findall(text.casefold())
+    words = {_stem(t) for t in tokens}
+    return all(any(_same_word(s, w) for w in words) for s in stems) and all(
+        any(t.startswith(p) for t in tokens) for p in prefixes
+    )
 
 
 def collapse_spaces(text: str) -> str:
@@ -222,7 +242,7 @@ def figures_of(session: Session, hits: Sequence[SearchHit], q: SearchQuery) -> l
         named = kind in NAMED_KINDS and bool(hit.source)
         source = hit.source if named and hit.source else UNATTRIBUTED
         day = published or hit.shared_at.date()
-        for quantity in chosen_quantities(hit.quantities, terms):
+        for quantity in chosen_quantities(hit.quantities, terms, hit.content):
             bound = str(quantity.get("bound") or "exact")
             figures.append(
                 Figure(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 700, 100
 X_LABEL = "date (article published; shared when not known)"
+SHORT_SPAN_DAYS = 10  # below this span, one tick a day
 LOG_SPAN = 1000  # counts spanning three orders of magnitude or more go on a log axis
 MAX_LABEL = 48  # characters of a series name in the legend
 MAX_TITLE = 90
@@ -211,16 +212,25 @@ def _axes(ax: Axes, spec: ChartSpec, log: bool) -> None:
     ax.set_xlabel(X_LABEL, fontproperties=_font(11), parse_math=False)
     y_label = spec.y_label + (" (log scale)" if log else "")
     ax.set_ylabel(clip(y_label, 80), fontproperties=_font(11), parse_math=False)
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(
-        mdates.ConciseDateFormatter(
-            locator,
-            formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S"],
-            zero_formats=["", "%Y", "%d %b", "%d %b", "%H:%M", "%H:%M"],
-            offset_formats=["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
+    days = [p.day for s in spec.series for p in s.points]
+    if days and (max(days) - min(days)).days < SHORT_SPAN_DAYS:
+        # Figures are dated by the day: a few days' span gets one tick a day and half a day of margin,
+        # never hour ticks that would suggest a time of day nobody stated.
+        first, last = (datetime.combine(d, time()) for d in (min(days), max(days)))
+        ax.set_xlim(first - timedelta(hours=12), last + timedelta(hours=12))
+        ax.xaxis.set_major_locator(mdates.DayLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y" if len(set(days)) == 1 else "%d %b"))
+    else:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(
+            mdates.ConciseDateFormatter(
+                locator,
+                formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S"],
+                zero_formats=["", "%Y", "%d %b", "%d %b", "%H:%M", "%H:%M"],
+                offset_formats=["", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
+            )
         )
-    )
     if spec.percent:
         ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
     else:

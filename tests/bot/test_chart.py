@@ -166,6 +166,20 @@ def test_one_day_of_figures_still_draws() -> None:
     fig = chart_figure(spec)
     assert image_of(figure_png(fig)).size == (1200, 700)
     assert any(t.endswith("%") for t in texts_of(fig))
+    assert "01 May 2024" in texts_of(fig)
+
+
+def test_a_few_days_get_one_tick_a_day_and_never_an_hour() -> None:
+    spec = ChartSpec(
+        title="t",
+        y_label="servicemen",
+        series=[ChartSeries("A", [ChartPoint(D(2022, 3, 1), 5840, "about")]),
+                ChartSeries("B", [ChartPoint(D(2022, 3, 2), 498)])],
+    )  # fmt: skip
+    fig = chart_figure(spec)
+    figure_png(fig)  # draws, so the tick labels exist
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert ticks == ["01 Mar", "02 Mar"]
 
 
 def test_every_text_uses_the_bundled_font_and_a_dollar_stays_a_dollar() -> None:
@@ -200,12 +214,15 @@ def test_a_claim_gives_only_the_figures_counting_what_the_query_names() -> None:
     assert chosen_quantities(quantities, query_terms(parse_query("servicemen"))) == [quantities[0]]
     assert chosen_quantities(quantities, query_terms(parse_query("kill*"))) == [quantities[0]]
     assert chosen_quantities(quantities, query_terms(parse_query('"troops killed" OR wound'))) == quantities
-    # nothing counted matches the query's words: every figure of the claim, told apart by series
-    assert (
-        chosen_quantities(quantities, query_terms(parse_query("ministry source:Konashenkov"))) == quantities
-    )
+    # nothing counted matches the query's words: every figure of a claim whose own words say what the
+    # query names, told apart by series; none of a claim that matched only through its article's headline
+    ministry = query_terms(parse_query("ministry source:Konashenkov"))
+    said = "the ministry said 498 servicemen were killed and 1,597 wounded"
+    assert chosen_quantities(quantities, ministry, said) == quantities
+    assert chosen_quantities(quantities, ministry, "498 servicemen were killed and 1,597 wounded") == []
+    assert chosen_quantities(quantities, query_terms(parse_query("source:Konashenkov"))) == quantities
     assert chosen_quantities(
-        [q(5, "x"), {"value": "n/a"}, {"value": None}], query_terms(parse_query("a"))
+        [q(5, "x"), {"value": "n/a"}, {"value": None}], query_terms(parse_query("a")), "a claim"
     ) == [q(5, "x")]
 
 

@@ -120,3 +120,15 @@ def test_they_does_not_reach_back_past_the_previous_sentence_for_a_group(nlp: La
             "They said that the pumps had failed twice.")
     c = by_content(extract_claims(nlp, text), "pumps had failed")
     assert c.source is None or "analysts" not in c.source
+
+
+def test_a_countrys_body_keeps_its_country(nlp: Language) -> None:
+    text = (
+        "Ukraine's General Staff said on Tuesday that about 5,840 Russian servicemen had been killed. "
+        "Russia's Defense Ministry said 498 servicemen were killed. "
+        "Trump's campaign said the poll was wrong."
+    )
+    claims = extract_claims(nlp, text)
+    assert by_content(claims, "5,840").source == "Ukraine's General Staff"
+    assert by_content(claims, "498").source == "Russia's Defense Ministry"
+    assert by_content(claims, "the poll was wrong").source == "Trump's campaign"  # a person's: as before
