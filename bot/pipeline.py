@@ -14,9 +14,18 @@ from sqlalchemy.orm import Session
 
 from bot.claims import Claim, extract_claims
 from bot.reading.article import ArticleText, read_url
+from bot.reading.copies import (
+    MIN_SHARED_ANCHORS,
+    SAME_STORY,
+    Fingerprint,
+    containment,
+    fingerprint,
+    shingle_hashes,
+    wire_agency,
+)
 from bot.reading.urls import normalize_url
 from bot.services import Services, with_db_retry
-from storage import models, repository
+from storage import models, repository, stories
 from storage.records import NewArticle, NewClaim, NewSource
 
 logger = logging.getLogger(__name__)
@@ -32,7 +41,14 @@ def analyse(nlp: object, article: ArticleText) -> list[Claim]:
     return extract_claims(nlp, article.text, title=article.title, author=article.author, genre=article.genre)
 
 
-def to_records(article: ArticleText, claims: Sequence[Claim], url: str) -> tuple[NewArticle, list[NewClaim]]:
+def to_records(
+    article: ArticleText,
+    claims: Sequence[Claim],
+    url: str,
+    *,
+    story: int | None = None,
+    anchors: Sequence[int] = (),
+) -> tuple[NewArticle, list[NewClaim]]:
     """Translate the extractor's output into storage's records (storage imports nothing of ours)."""
     canonical = article.canonical_url or normalize_url(url)
     new_article = NewArticle(
@@ -43,6 +59,9 @@ def to_records(article: ArticleText, claims: Sequence[Claim], url: str) -> tuple
         byline=article.byline,
         published=article.published,
         text=article.text,
+        story_id=story,
+        wire=wire_agency(article.text, article.byline),
+        anchors=tuple(anchors),
     )
     text = article.text
     records = []
@@ -87,6 +106,17 @@ def to_records(article: ArticleText, claims: Sequence[Claim], url: str) -> tuple
     return new_article, records
 
 
+def story_of(services: Services, copy: Fingerprint) -> int | None:
+    """The story a new text belongs to: the stored article it is a copy of (the closest of the candidates
+    sharing its anchors), or None for a new story. Read-only, before the store: two copies stored at the
+    same moment may each start a story; the next copy joins the first."""
+    with services.reading() as session:
+        candidates = stories.copy_candidates(session, copy.anchors, min_shared=MIN_SHARED_ANCHORS)
+        scored = [(containment(copy.shingles, shingle_hashes(c.text)), c) for c in candidates]
+    best = max(scored, key=lambda pair: (pair[0], -pair[1].story), default=None)
+    return best[1].story if best is not None and best[0] >= SAME_STORY else None
+
+
 def stored_article_for(session: Session, url: str) -> models.Article | None:
     """An article already read from this link, so a re-shared link costs no fetch and no NLP."""
     return repository.find_article(session, normalize_url(url)) or repository.find_article(session, url)
@@ -119,7 +149,9 @@ def ingest(
             return Ingested(known, created=False)
     with services.analysis_lock:
         claims = analyse(services.nlp, article)
-    new_article, records = to_records(article, claims, url)
+    copy = fingerprint(article.text)
+    story = with_db_retry(lambda: story_of(services, copy), attempts)
+    new_article, records = to_records(article, claims, url, story=story, anchors=copy.anchors)
 
     def store() -> Ingested:
         with services.transaction() as session:

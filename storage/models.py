@@ -69,10 +69,27 @@ class Article(Base):
     fetched_at: Mapped[created_now] = mapped_column(index=True)
     text: Mapped[long_text]
     word_count: Mapped[int]
+    story_id: Mapped[int | None] = mapped_column(index=True)
+    """The first stored article of the same story (the same wire copy), or None: its own story. Not a
+    foreign key on purpose: the story outlives its first article (retention may remove that one)."""
+    wire: Mapped[str | None] = mapped_column(sa.String(32))
+    """The news agency whose copy this is ("Reuters", "AP"...), when the text says so."""
 
     claims: Mapped[list[Claim]] = relationship(
         back_populates="article", order_by="Claim.rank", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class ArticleAnchor(Base):
+    """A few hashes of an article's word shingles (the smallest ones): articles sharing some are
+    candidate copies of one another, checked on their texts (storage.stories)."""
+
+    __tablename__ = "article_anchor"
+    __table_args__ = (sa.Index("ix_article_anchor_hash", "hash"),)
+
+    id: Mapped[intpk]
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id", ondelete="CASCADE"), index=True)
+    hash: Mapped[int] = mapped_column(sa.BigInteger)
 
 
 class Share(Base):

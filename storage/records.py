@@ -17,6 +17,9 @@ class NewArticle:
     byline: str | None
     published: dt.date | None
     text: str
+    story_id: int | None = None  # the stored article this one is a copy of (its story's first)
+    wire: str | None = None  # the agency the copy names
+    anchors: Sequence[int] = ()  # shingle hashes to find copies of it later (bot/reading/copies.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from storage.models import (
     Article,
+    ArticleAnchor,
     ChannelSettings,
     Claim,
     Digest,
@@ -146,6 +147,8 @@ def store_article(session: Session, article: NewArticle, claims: Sequence[NewCla
             published=article.published,
             text=article.text,
             word_count=len(article.text.split()),
+            story_id=article.story_id,
+            wire=article.wire,
         )
 
     existing = find()
@@ -183,6 +186,7 @@ def store_article(session: Session, article: NewArticle, claims: Sequence[NewCla
                 act=c.act,
             )
         )
+    session.add_all(ArticleAnchor(article_id=row.id, hash=h) for h in dict.fromkeys(article.anchors))
     session.flush()
     # Until someone shares it (CLI ingest), only the operator's search sees it.
     _index(session, row.id, share=None, shared_at=row.fetched_at)

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.errors import shown_reason
 from bot.services import Services
-from bot.views.cards import card_from_shared
+from bot.views.cards import story_cards
 from bot.views.render import Failure, TopSource, home_blocks
 from storage import repository
 from storage.sources import top_sources
@@ -33,7 +33,7 @@ def home_view(
     since = (now or dt.datetime.now(dt.UTC)) - QUOTED_WINDOW
     with services.reading() as session:
         shared = repository.recent_articles(session, team, limit=limit, include_private=False)
-        cards = [card_from_shared(item) for item in shared]
+        cards = story_cards(shared)
         failed = [
             (s.channel, Failure(s.url, shown_reason(s.error)))
             for s in repository.failed_shares(session, team, limit=failed_limit, include_private=False)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from bot.services import Services
-from bot.views.cards import card_from_shared
+from bot.views.cards import story_cards
 from bot.views.render import DigestView, digest_blocks, digest_fallback, digest_text
 from storage import models, repository
 
@@ -89,7 +89,7 @@ def digest_view(
     shared = repository.shared_claims(session, since=since, until=until, team=team, channel=channel)
     if not include_private:
         shared = [item for item in shared if any(not share.channel_private for share in item.shares)]
-    cards = [card_from_shared(item) for item in shared]
+    cards = story_cards(shared)
     label = channel_label or (f"<#{channel}>" if channel and team else (channel or "all channels"))
     return DigestView(
         channel_label=label,

@@ -36,7 +36,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
 from bot.errors import BotError, reason_of, shown_reason, stored_error
-from bot.features.cards import card_from_stored
+from bot.features.cards import reply_card
 from bot.jobs.periodic import Periodic
 from bot.pipeline import ingest
 from bot.services import Services, is_transient_db_error, with_db_retry
@@ -187,7 +187,7 @@ def reply_outcomes(services: Services, share_ids: Sequence[int]) -> list[ShareOu
         for share in repository.get_shares(session, share_ids):
             if share.article_id is not None and share.status == "done":
                 article = repository.get_article(session, share.article_id)
-                outcomes.append(ShareOutcome(share.id, card_from_stored(session, article), None))
+                outcomes.append(ShareOutcome(share.id, reply_card(session, article, share), None))
             else:
                 outcomes.append(ShareOutcome(share.id, None, Failure(share.url, shown_reason(share.error))))
         return outcomes

@@ -3,12 +3,17 @@ the CLI). Pure: built from the extractor's claims or from stored rows already lo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.claims import Claim
 from bot.reading.article import ArticleText
-from bot.views.render import ArticleCard, ClaimLine
-from storage import models, repository
+from bot.views.render import ArticleCard, ClaimLine, SameStory
+from storage import models, repository, stories
+
+SAME_WORDS = 0.8  # two claims of one source are one claim when this much of their words are shared
+_WORD = re.compile(r"[^\W_]+")
 
 
 def outermost(spans: Sequence[tuple[int, int, str | None]]) -> list[int]:
@@ -82,6 +87,21 @@ def card_from_shared(item: repository.SharedArticle) -> ArticleCard:
     return stored_card(item.article, item.claims)
 
 
+def story_cards(items: Sequence[repository.SharedArticle]) -> list[ArticleCard]:
+    """One card per story (digests, App Home), in the order given: the first copy's card, naming the
+    other outlets that carried it, so a wire story shared from five sites counts once."""
+    groups: dict[int, list[repository.SharedArticle]] = {}
+    for item in items:
+        groups.setdefault(stories.story_key(item.article), []).append(item)
+    cards = []
+    for first, *others in groups.values():
+        mine = first.article.site or first.article.title
+        outlets = dict.fromkeys(o.article.site or o.article.title for o in others)
+        outlets.pop(mine, None)
+        cards.append(replace(card_from_shared(first), also_in=tuple(outlets)))
+    return cards
+
+
 def claim_line(claim: models.Claim) -> ClaimLine:
     return ClaimLine(
         content=claim.content,
@@ -90,3 +110,47 @@ def claim_line(claim: models.Claim) -> ClaimLine:
         cue=claim.cue,
         kind=claim.kind,
     )
+
+
+def _who(claim: models.Claim) -> str:
+    return claim.source.name_key if claim.source else (claim.source_mention or "").casefold()
+
+
+def _words(claim: models.Claim) -> frozenset[str]:
+    return frozenset(_WORD.findall(claim.content.casefold()))
+
+
+def repeats(claim: models.Claim, earlier: Sequence[models.Claim]) -> bool:
+    """The same source saying the same words (a copy may trim a quotation or re-punctuate it)."""
+    words = _words(claim)
+    for other in earlier:
+        if _who(other) != _who(claim):
+            continue
+        theirs = _words(other)
+        if words and theirs and len(words & theirs) / len(words | theirs) >= SAME_WORDS:
+            return True
+    return False
+
+
+def story_card(
+    article: models.Article,
+    claims: Sequence[models.Claim],
+    earlier: stories.EarlierShare,
+    earlier_claims: Sequence[models.Claim],
+) -> ArticleCard:
+    """A copy's card: a line pointing at the story's earlier share, and only the claims it adds."""
+    card = stored_card(article, claims)
+    spans = [(c.start, c.end, c.source.name if c.source else None) for c in claims]
+    readable_claims = [claims[i] for i in readable(spans, [c.shown for c in claims])]
+    new = [c for c in readable_claims if not repeats(c, earlier_claims)]
+    note = SameStory(
+        permalink=earlier.permalink,
+        site=earlier.site,
+        title=earlier.title,
+        shared_on=earlier.shared_at.date(),
+        channel_name=earlier.channel_name,
+        wire=earlier.wire or article.wire,
+        same_claims=len(readable_claims) - len(new),
+        of_claims=len(readable_claims),
+    )
+    return replace(card, claims=[claim_line(c) for c in new], total_claims=len(new), same_story=note)

@@ -39,6 +39,21 @@ class ClaimLine:
 
 
 @dataclass(frozen=True, slots=True)
+class SameStory:
+    """An earlier share of the same story (the same wire copy from another outlet), as the reader may see
+    it: a thread card then lists only what that story did not already say."""
+
+    permalink: str | None
+    site: str | None
+    title: str
+    shared_on: date
+    channel_name: str | None
+    wire: str | None
+    same_claims: int
+    of_claims: int
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleCard:
     """An article and its top claims; ``total_claims`` counts the ones not shown too."""
 
@@ -49,6 +64,8 @@ class ArticleCard:
     site: str | None = None
     published: date | None = None
     article_id: int | None = None  # a stored article: its full list can be asked for ("Show all")
+    same_story: SameStory | None = None  # a copy of a story shared before: `claims` are the new ones
+    also_in: Sequence[str] = ()  # other outlets that carried the same story (digests, App Home)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +226,25 @@ def _dateline(card: ArticleCard) -> str:
     return " · ".join(parts)
 
 
+def same_story_note(story: SameStory, *, mrkdwn: bool = True) -> str:
+    """ "Same story as <thread|Dnipro Herald, 1 Mar, #news> (Reuters copy, 6 of 7 claims the same)"."""
+    where = ", ".join(
+        p for p in (story.site or story.title, f"{story.shared_on.day} {story.shared_on:%b}",
+                    f"#{story.channel_name}" if story.channel_name else None) if p
+    )  # fmt: skip
+    label = (
+        link(story.permalink, where)
+        if mrkdwn
+        else (f"{where} ({story.permalink})" if story.permalink else where)
+    )
+    copy = f"{story.wire} copy, " if story.wire else ""
+    return f"Same story as {label} ({copy}{story.same_claims} of {story.of_claims} claims the same)"
+
+
+def also_in_note(sites: Sequence[str]) -> str:
+    return "Also in: " + ", ".join(sites)
+
+
 def section_block(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, limits.MAX_SECTION_TEXT)}}
 
@@ -268,9 +304,18 @@ def card_blocks(card: ArticleCard, max_claims: int, *, expandable: bool = True) 
     if dateline:
         head += f"\n{escape(dateline)}"
     blocks = [section_block(head)]
+    notes = [same_story_note(card.same_story)] if card.same_story else []
+    notes += [escape(also_in_note(card.also_in))] if card.also_in else []
+    if notes:
+        blocks.append(context_block(*notes))
     shown = list(card.claims[:max_claims])
     if not shown:
-        blocks.append(context_block("No attributed claims found in this article."))
+        nothing = (
+            "Nothing that story did not say."
+            if card.same_story
+            else "No attributed claims found in this article."
+        )
+        blocks.append(context_block(nothing))
         return blocks
     blocks.extend(section_block(f"• {claim_mrkdwn(c)}") for c in shown)
     blocks.extend(_more_blocks(card, len(shown), expandable))
@@ -322,10 +367,16 @@ def card_text(card: ArticleCard, max_claims: int | None = None) -> str:
         lines.append(dateline)
     if card.url:
         lines.append(card.url)
+    if card.same_story:
+        lines.append(same_story_note(card.same_story, mrkdwn=False))
+    if card.also_in:
+        lines.append(also_in_note(card.also_in))
     shown = list(card.claims if max_claims is None else card.claims[:max_claims])
     lines.extend(f"  • {claim_text(c)}" for c in shown)
     if not shown:
-        lines.append("  (no attributed claims found)")
+        lines.append(
+            "  (nothing that story did not say)" if card.same_story else "  (no attributed claims found)"
+        )
     hidden = card.total_claims - len(shown)
     if hidden > 0:
         lines.append(f"  … {plural(hidden, 'more claim')}")

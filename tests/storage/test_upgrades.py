@@ -162,7 +162,8 @@ def test_upgrading_from_an_older_release_keeps_every_row(fresh_db_url: str, star
         db.upgrade(fresh_db_url)
 
         assert db.current_revision(engine) == db.head_revision()
-        assert snapshot(engine, {t: list(rows[0]) for t, rows in before.items() if rows}) == before
+        filled = {t: rows for t, rows in before.items() if rows}  # an empty table has no columns to read
+        assert snapshot(engine, {t: list(rows[0]) for t, rows in filled.items()}) == filled
         assert {t: len(r) for t, r in snapshot(engine).items() if t in before} == {
             t: len(r) for t, r in before.items()
         }
