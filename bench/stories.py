@@ -30,7 +30,7 @@ from bot.pipeline import story_of  # noqa: E402
 from bot.reading.copies import fingerprint, wire_agency  # noqa: E402
 from bot.services import Services  # noqa: E402
 from storage import db, repository, stories  # noqa: E402
-from storage.models import Article  # noqa: E402
+from storage.models import Article, ArticleAnchor  # noqa: E402
 from storage.records import NewArticle  # noqa: E402
 
 GROUPS = ROOT / "tests" / "fixtures" / "stories" / "groups.tsv"
@@ -99,6 +99,72 @@ def run(order: list[Labelled], corpora: Path) -> tuple[dict[str, int], dict[str,
     return keys, wires, per_article
 
 
+def lookup_at_scale(articles: int, runs: int = 50) -> None:
+    """How long finding candidate copies takes with `articles` articles' anchors stored (SQLite and
+    PostgreSQL): the look-up every new article makes before it is stored."""
+    import secrets
+    import statistics
+
+    import psycopg
+    import sqlalchemy as sa
+
+    from bot.reading.copies import ANCHORS, MIN_SHARED_ANCHORS
+
+    rng = random.Random(7)
+    print(f"\ncandidate look-up with {articles:,} articles stored ({articles * ANCHORS:,} anchors)\n")
+    print("| backend | median ms | p95 ms | max ms |")
+    print("| --- | --- | --- | --- |")
+    for backend in ("sqlite", "postgresql"):
+        with tempfile.TemporaryDirectory(prefix="claimbot-anchors-") as tmp:
+            name = f"claimbot_bench_{secrets.token_hex(4)}"
+            if backend == "sqlite":
+                url = f"sqlite:///{Path(tmp) / 'anchors.db'}"
+            else:
+                with psycopg.connect(
+                    host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
+                ) as c:
+                    c.execute(f'CREATE DATABASE "{name}"')
+                url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+            try:
+                db.upgrade(url)
+                engine = db.make_engine(url)
+                with engine.begin() as conn:
+                    for start in range(0, articles, 5000):
+                        ids = range(start + 1, min(articles, start + 5000) + 1)
+                        conn.execute(sa.insert(Article), [
+                            {"id": i, "url": f"u{i}", "canonical_url": f"u{i}", "title": "t", "text": "x",
+                             "word_count": 1} for i in ids
+                        ])  # fmt: skip
+                        conn.execute(sa.insert(ArticleAnchor), [
+                            {"article_id": i, "hash": rng.getrandbits(63)}
+                            for i in ids
+                            for _ in range(ANCHORS)
+                        ])  # fmt: skip
+                if backend == "postgresql":
+                    with engine.connect() as conn:
+                        conn.execute(sa.text("ANALYZE"))
+                timings = []
+                known = [rng.getrandbits(63) for _ in range(ANCHORS)]
+                with engine.connect() as conn:
+                    for run_no in range(runs + 3):
+                        probe = [rng.getrandbits(63) for _ in range(ANCHORS)] if run_no % 2 else known
+                        started = time.perf_counter()
+                        with db.make_session_factory(engine)() as session:
+                            stories.copy_candidates(session, probe, min_shared=MIN_SHARED_ANCHORS)
+                        if run_no >= 3:
+                            timings.append((time.perf_counter() - started) * 1000)
+                engine.dispose()
+                timings.sort()
+                p95 = timings[int(len(timings) * 0.95) - 1]
+                print(f"| {backend} | {statistics.median(timings):.2f} | {p95:.2f} | {timings[-1]:.2f} |")
+            finally:
+                if backend == "postgresql":
+                    with psycopg.connect(
+                        host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
+                    ) as c:
+                        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -106,6 +172,9 @@ def main() -> None:
     parser.add_argument("--corpora", type=Path, default=Path("/tmp/corpora"))
     parser.add_argument("--orders", type=int, default=5, help="random arrival orders to run")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--scale", type=int, default=0, help="also time the candidate look-up with this many articles stored"
+    )
     args = parser.parse_args()
     items = labelled()
     missing = [i.path for i in items if not (args.corpora / i.path).exists()]
@@ -147,6 +216,8 @@ def main() -> None:
         print("\ncopy pairs left apart, by group (over all runs):", dict(split.most_common()))
     found = Counter((i.group, wires.get(i.path)) for i in items if i.role == "copy")
     print("\nagency detected in copies (last run), by group:", dict(sorted(found.items(), key=str)))
+    if args.scale:
+        lookup_at_scale(args.scale)
 
 
 if __name__ == "__main__":
