@@ -6,6 +6,7 @@ stores. It returns ids, never cards: what a reader sees is built from the stored
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.claims import Claim, extract_claims
+from bot.claims.measures import measure_figures
 from bot.reading.article import ArticleText, read_url
 from bot.reading.copies import (
     MIN_SHARED_ANCHORS,
@@ -26,6 +28,7 @@ from bot.reading.copies import (
 from bot.reading.urls import normalize_url
 from bot.services import Services, with_db_retry
 from storage import models, repository, stories
+from storage.figures import NewFigure, store_figures
 from storage.records import NewArticle, NewClaim, NewSource
 
 logger = logging.getLogger(__name__)
@@ -117,6 +120,26 @@ def story_of(services: Services, copy: Fingerprint) -> int | None:
     return best[1].story if best is not None and best[0] >= SAME_STORY else None
 
 
+def figure_records(article: NewArticle, records: Sequence[NewClaim]) -> list[NewFigure]:
+    """The measured figures of the shown claims (bot/claims/measures.py), by claim rank: what a later
+    thread's "Earlier: ..." line looks up. Pure: computed before the store, with no transaction open."""
+    year = (article.published or dt.datetime.now(dt.UTC).date()).year
+    figures = []
+    for rank, record in enumerate(records, start=1):
+        if not record.shown or not record.quantities:
+            continue
+        source = record.source.name if record.source is not None else None
+        measured = measure_figures(
+            record.quantities, record.content, entities=record.entities, source=source, year=year
+        )
+        figures += [
+            NewFigure(rank, m.measure.key, m.measure.detail, m.value, m.low, m.high, m.bound, m.text, m.label)
+            for m in measured
+            if m is not None
+        ]
+    return figures
+
+
 def stored_article_for(session: Session, url: str) -> models.Article | None:
     """An article already read from this link, so a re-shared link costs no fetch and no NLP."""
     return repository.find_article(session, normalize_url(url)) or repository.find_article(session, url)
@@ -152,10 +175,13 @@ def ingest(
     copy = fingerprint(article.text)
     story = with_db_retry(lambda: story_of(services, copy), attempts)
     new_article, records = to_records(article, claims, url, story=story, anchors=copy.anchors)
+    figures = figure_records(new_article, records)
 
     def store() -> Ingested:
         with services.transaction() as session:
             row, created = repository.store_article(session, new_article, records)
+            if created:
+                store_figures(session, row, figures)
             return Ingested(row.id, created)
 
     return with_db_retry(store, attempts)

@@ -283,3 +283,35 @@ class SearchEntry(Base):
     shown: Mapped[bool_true]
     """The claim's own `shown`, copied here so search leaves hidden claims out without a join."""
     shared_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class ClaimFigure(Base):
+    """One measured figure of a shown claim (bot/claims/measures.py): what a thread's "Earlier: ..." line
+    looks up. The look-up reads one index range per measure, (measure, day), newest day first; id breaks
+    ties in the index itself, so a page of the newest needs no sort on either database."""
+
+    __tablename__ = "claim_figure"
+    __table_args__ = (sa.Index("ix_claim_figure_measure_day", "measure", "day", "id"),)
+
+    id: Mapped[intpk]
+    claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int | None]
+    """The claim's source, copied for the comparison (two sources' figures may differ, one source's only
+    update). No foreign key: a source goes only with its last claim, so after this row, and deleting one
+    must not scan this table."""
+    measure: Mapped[str] = mapped_column(sa.String(200))
+    """What the figure measures, e.g. "count/deaths/military/russia"; equal keys are the same thing."""
+    detail: Mapped[str] = mapped_column(sa.String(200))
+    """Qualifiers that must not contradict ("cause=war;period=total"), "" for none."""
+    value: Mapped[float]
+    low: Mapped[float]
+    high: Mapped[float | None]
+    """The interval the figure stands for (rounding and bound: "more than 2,870" has no high)."""
+    bound: Mapped[str] = mapped_column(sa.String(16))
+    text: Mapped[str] = mapped_column(sa.String(200))
+    """The figure as written: "about 5,840", "14.7%"."""
+    label: Mapped[str] = mapped_column(sa.String(400))
+    """The figure with what it counts: "about 5,840 Russian servicemen killed"."""
+    day: Mapped[dt.date]
+    """When it was claimed: the article's published date, else the day it was fetched."""

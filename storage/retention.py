@@ -5,8 +5,9 @@ the caller (bot/jobs/retention.py) commits between steps: a purge of a large wor
 write lock (SQLite) or the search index lock (PostgreSQL) for longer than one step.
 
 What goes with a share: its search entries, the share, then each article no other share refers to any
-more, with its claims (and their other search entries), then each source left with no claim. Articles and
-sources are shared by every workspace: one shared in two workspaces stays until neither refers to it.
+more, with its claims (their figures and other search entries), then each source left with no claim.
+Articles and sources are shared by every workspace: one shared in two workspaces stays until neither refers
+to it.
 A purge's dry run (``scope_counts``) counts by the same rules the steps delete by.
 """
 
@@ -25,6 +26,7 @@ from storage.models import (
     Article,
     ChannelSettings,
     Claim,
+    ClaimFigure,
     Digest,
     SearchEntry,
     Share,
@@ -41,6 +43,7 @@ TABLES = (
     "share",
     "article",
     "claim",
+    "claim_figure",
     "source",
     "digest",
     "channel_settings",
@@ -116,6 +119,9 @@ def remove_unreferenced_articles(session: Session, article_ids: Sequence[int]) -
     # explicit, not left to ON DELETE CASCADE, so the counts are exact on both databases
     removed["search_entry"] += _deleted(
         session, sa.delete(SearchEntry).where(SearchEntry.article_id.in_(gone))
+    )
+    removed["claim_figure"] += _deleted(
+        session, sa.delete(ClaimFigure).where(ClaimFigure.article_id.in_(gone))
     )
     removed["claim"] += _deleted(session, sa.delete(Claim).where(Claim.article_id.in_(gone)))
     removed["article"] += _deleted(session, sa.delete(Article).where(Article.id.in_(gone)))
@@ -248,6 +254,9 @@ def scope_counts(session: Session, scope: Scope) -> Counter[str]:
             "share": _count(session, share_ids),
             "article": _count(session, articles),
             "claim": _count(session, sa.select(Claim.id).where(Claim.article_id.in_(articles))),
+            "claim_figure": _count(
+                session, sa.select(ClaimFigure.id).where(ClaimFigure.article_id.in_(articles))
+            ),
             "source": _count(session, sources),
             "digest": _count(session, sa.select(Digest.id).where(scope.of(Digest))),
             "channel_settings": _count(

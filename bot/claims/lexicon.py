@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 DEFAULT_LEXICON = "lexicon.json"
 
@@ -60,6 +61,8 @@ class Lexicon:
     refusal_verbs: frozenset[str] = frozenset()
     infinitive_cue_verbs: frozenset[str] = frozenset()
     utterance_documents: frozenset[str] = frozenset()
+    measures: dict[str, Any] = field(default_factory=dict)
+    """What a figure measures (measures.py): things, populations, places, periods..., as in the JSON."""
 
     def cue_strength(self, lemma: str) -> float:
         lemma = lemma.lower()
@@ -151,4 +154,5 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         refusal_verbs=_words(data.get("refusal_verbs", [])),
         infinitive_cue_verbs=_words(data.get("infinitive_cue_verbs", [])),
         utterance_documents=_words(data.get("utterance_documents", [])),
+        measures=data.get("measures", {}),
     )

@@ -36,6 +36,8 @@ class ClaimLine:
     kind: str = "indirect"
     shown: bool = True
     act: str = "communication"
+    context: tuple[str, ...] = ()  # mrkdwn lines under it: the same figure claimed earlier, or differing
+    context_text: tuple[str, ...] = ()  # the same lines as plain text
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +319,10 @@ def card_blocks(card: ArticleCard, max_claims: int, *, expandable: bool = True) 
         )
         blocks.append(context_block(nothing))
         return blocks
-    blocks.extend(section_block(f"• {claim_mrkdwn(c)}") for c in shown)
+    for claim in shown:
+        blocks.append(section_block(f"• {claim_mrkdwn(claim)}"))
+        if claim.context:
+            blocks.append(context_block(*claim.context))
     blocks.extend(_more_blocks(card, len(shown), expandable))
     return blocks
 
@@ -372,7 +377,9 @@ def card_text(card: ArticleCard, max_claims: int | None = None) -> str:
     if card.also_in:
         lines.append(also_in_note(card.also_in))
     shown = list(card.claims if max_claims is None else card.claims[:max_claims])
-    lines.extend(f"  • {claim_text(c)}" for c in shown)
+    for claim in shown:
+        lines.append(f"  • {claim_text(claim)}")
+        lines.extend(f"      {line}" for line in claim.context_text)
     if not shown:
         lines.append(
             "  (nothing that story did not say)" if card.same_story else "  (no attributed claims found)"
