@@ -37,9 +37,10 @@ from storage import db
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SAMPLE_PAGES = [
+    "seed-russian-losses.html",
     "kyiv-general-staff-losses.html",  # a Reuters story: Ukraine's figure of Russian losses (1 Mar)
-    "seed-russian-losses.html",  # Moscow's own, far lower figure (2 Mar)
-    "northern-post-wire-losses.html",  # the same Reuters story, republished by another outlet
+    "moscow-first-casualty-figures.html",  # Moscow's own, far lower figure (2 Mar): "Differs from ..."
+    "northern-post-wire-losses.html",  # the same Reuters story, republished: "Same story as ..."
     "council-flood-defences.html",
     "northvale-layoffs.html",
 ]

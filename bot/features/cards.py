@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
+from bot.claims.measures import relate
 from bot.services import Services
-from bot.views.cards import stored_card, story_card
+from bot.views.cards import Context, stored_card, story_card
+from bot.views.figure_context import figure_line_text, figure_lines
 from bot.views.render import ArticleCard
-from storage import models, repository, stories
+from storage import figures, models, repository, stories
 
 
 def card_from_stored(session: Session, article: models.Article) -> ArticleCard:
@@ -21,12 +25,42 @@ def card_for(services: Services, article_id: int) -> ArticleCard:
 
 
 def reply_card(session: Session, article: models.Article, share: models.Share) -> ArticleCard:
-    """A thread's card of a shared article: a copy of a story shared before (in this workspace, where the
-    sharer's channel may see it) points at that share and lists only the claims it adds."""
+    """A thread's card of a shared article, as the sharer's channel may see the workspace: a copy of a
+    story shared before points at that share and lists only the claims it adds; a claim whose figure was
+    claimed before (the same thing counted, close dates) gets a line saying so, or that it differs."""
     claims = repository.article_claims(session, article.id)
+    context = figure_context(session, article, claims, share)
     earlier = stories.earlier_share(
         session, article=article, team=share.team, viewer_channel=share.channel, before=share.created_at
     )
     if earlier is None:
-        return stored_card(article, claims)
-    return story_card(article, claims, earlier, repository.article_claims(session, earlier.article_id))
+        return stored_card(article, claims, context)
+    before = repository.article_claims(session, earlier.article_id)
+    return story_card(article, claims, earlier, before, context)
+
+
+def figure_context(
+    session: Session, article: models.Article, claims: Sequence[models.Claim], share: models.Share
+) -> Context:
+    """The "Earlier: ..." and "Differs from ..." lines of a thread's claims, leaving out the story's own
+    other copies (the same wire figure in another outlet is no news)."""
+    found = figures.earlier_figures(
+        session,
+        claim_ids=[c.id for c in claims if c.shown],
+        team=share.team,
+        viewer_channel=share.channel,
+        relate=relate,
+    )
+    if not found:
+        return {}
+    same_story = set(stories.story_members(session, stories.story_key(article)))
+    today = share.created_at.date()
+    context = {}
+    for claim_id, lines in found.items():
+        kept = [line for line in lines if line.figure.article_id not in same_story]
+        if kept:
+            context[claim_id] = (
+                tuple(figure_lines(kept, today=today)),
+                tuple(figure_line_text(line, today=today) for line in kept),
+            )
+    return context

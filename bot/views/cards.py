@@ -4,7 +4,7 @@ the CLI). Pure: built from the extractor's claims or from stored rows already lo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from bot.claims import Claim
@@ -67,7 +67,13 @@ def card_from_claims(article: ArticleText, claims: Sequence[Claim], url: str | N
     )
 
 
-def stored_card(article: models.Article, claims: Sequence[models.Claim]) -> ArticleCard:
+Context = Mapping[int, tuple[tuple[str, ...], tuple[str, ...]]]
+"""Lines under a claim, by claim id: (mrkdwn, plain text), e.g. the same figure claimed earlier."""
+
+
+def stored_card(
+    article: models.Article, claims: Sequence[models.Claim], context: Context | None = None
+) -> ArticleCard:
     """A card of stored claims (threads, digests, App Home), keeping what `thread_claims` keeps."""
     spans = [(c.start, c.end, c.source.name if c.source else None) for c in claims]
     shown = [claims[i] for i in readable(spans, [c.shown for c in claims])]
@@ -76,7 +82,7 @@ def stored_card(article: models.Article, claims: Sequence[models.Claim]) -> Arti
         url=article.canonical_url,
         site=article.site,
         published=article.published,
-        claims=[claim_line(c) for c in shown],
+        claims=[claim_line(c, context) for c in shown],
         total_claims=len(shown),
         article_id=article.id,
     )
@@ -102,13 +108,16 @@ def story_cards(items: Sequence[repository.SharedArticle]) -> list[ArticleCard]:
     return cards
 
 
-def claim_line(claim: models.Claim) -> ClaimLine:
+def claim_line(claim: models.Claim, context: Context | None = None) -> ClaimLine:
+    lines, text = (context or {}).get(claim.id, ((), ()))
     return ClaimLine(
         content=claim.content,
         source=claim.source.name if claim.source else None,
         role=claim.role or (claim.source.role if claim.source else None),
         cue=claim.cue,
         kind=claim.kind,
+        context=lines,
+        context_text=text,
     )
 
 
@@ -137,9 +146,10 @@ def story_card(
     claims: Sequence[models.Claim],
     earlier: stories.EarlierShare,
     earlier_claims: Sequence[models.Claim],
+    context: Context | None = None,
 ) -> ArticleCard:
     """A copy's card: a line pointing at the story's earlier share, and only the claims it adds."""
-    card = stored_card(article, claims)
+    card = stored_card(article, claims, context)
     spans = [(c.start, c.end, c.source.name if c.source else None) for c in claims]
     readable_claims = [claims[i] for i in readable(spans, [c.shown for c in claims])]
     new = [c for c in readable_claims if not repeats(c, earlier_claims)]
@@ -153,4 +163,5 @@ def story_card(
         same_claims=len(readable_claims) - len(new),
         of_claims=len(readable_claims),
     )
-    return replace(card, claims=[claim_line(c) for c in new], total_claims=len(new), same_story=note)
+    lines = [claim_line(c, context) for c in new]
+    return replace(card, claims=lines, total_claims=len(new), same_story=note)
