@@ -236,6 +236,34 @@ def earlier_figures(
     return _described(session, chosen, shape, visibility)
 
 
+def visible_figures(
+    session: Session,
+    *,
+    measure: str,
+    team: str | None,
+    viewer_channel: str | None,
+    first: dt.date,
+    last: dt.date,
+    cap: int = CANDIDATES,
+) -> list[tuple[StoredFigure, str | None]]:
+    """The newest `cap` figures of one measure with a day in [first, last] the viewer may see, each with
+    its source's name (None: unnamed): what a digest's chart of a tracked figure draws."""
+    shape = _Shape(
+        dialect=session.get_bind().dialect.name,
+        team=team is not None,
+        viewer_channel=team is not None and viewer_channel is not None,
+    )
+    params = {"team": team, "viewer_channel": viewer_channel, "measure": measure, "first": first,
+              "last": last, "own": -1, "cap": cap}  # fmt: skip
+    found = [_stored(row) for row in session.execute(_candidates(shape), params)]
+    source_ids = sorted({f.source for f in found if isinstance(f.source, int)})
+    names: dict[int, str] = {}
+    if source_ids:
+        rows = session.execute(sa.select(Source.id, Source.name).where(Source.id.in_(source_ids)))
+        names = {source_id: name for source_id, name in rows}
+    return [(f, names.get(f.source) if isinstance(f.source, int) else None) for f in found]
+
+
 def _pick(
     lines: list[tuple[StoredFigure, StoredFigure, str]], limit: int
 ) -> list[tuple[StoredFigure, StoredFigure, str]]:

@@ -251,6 +251,14 @@ def article_claims(session: Session, article_id: int, *, include_hidden: bool = 
     return list(session.scalars(stmt))
 
 
+def shown_claim_ids(session: Session, article_ids: Sequence[int]) -> list[int]:
+    """The ids of these articles' shown claims (a digest's tracked figures)."""
+    if not article_ids:
+        return []
+    stmt = sa.select(Claim.id).where(Claim.article_id.in_(article_ids), Claim.shown.is_(True))
+    return list(session.scalars(stmt.order_by(Claim.id)))
+
+
 # --- the search index ----------------------------------------------------------------------------------
 
 

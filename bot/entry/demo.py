@@ -187,6 +187,10 @@ def _transcript(
     if digests:
         out.print(f"[bold]#news[/bold]  claimbot, {due.astimezone(tz):%Y-%m-%d %H:%M %Z}:", highlight=False)
         out.print(_indent(blocks_to_text(digests[-1].params["blocks"])), markup=False, highlight=False)
+        digest_ts = digests[-1].response.get("ts")
+        for attached in (f for f in standin.files(CHANNEL) if f.thread_ts and f.thread_ts == digest_ts):
+            shown = _posted_file(attached, "claimbot-demo-tracked.png")
+            out.print(_indent(shown), markup=False, highlight=False)
     else:
         out.print("(no digest was due)")
 

@@ -23,17 +23,19 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.claims.measures import relate
 from bot.services import Services
 from bot.slack.ops import UploadRefused, upload_file
 from bot.views.chart import ChartPoint, ChartSeries, ChartSpec, chart_figure, figure_png
 from bot.views.render import escape
+from storage import figures as stored_figures
 from storage.models import Article, Claim, Source
 from storage.search import MAX_LIMIT, QueryError, SearchHit, SearchQuery, parse_query, search
 
@@ -433,3 +435,61 @@ def post_chart(
         "chart posted in %s (%s): %d figures, %d claims read", channel, team, data.figures, data.claims
     )
     return f":bar_chart: Charted {summary}."
+
+
+# --- a digest's chart of a tracked figure --------------------------------------------------------------
+
+TRACKED_DAYS = 30  # a tracked figure's chart shows this many days up to the digest's
+CHANGED = frozenset({"update", "differs"})
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedChart:
+    spec: ChartSpec
+    what: str  # "Russian servicemen killed"
+    figures: int
+
+
+def tracked_chart(
+    session: Session, *, team: str, channel: str, claim_ids: Sequence[int]
+) -> TrackedChart | None:
+    """The chart a digest attaches when a figure tracked in the channel changed that day: among the day's
+    claims, the measure whose figure moved on or differs from an earlier one the channel saw (the one
+    with most such lines), drawn over the TRACKED_DAYS days up to it, one series per source. None when no
+    figure changed, or the measure has fewer than two points."""
+    earlier = stored_figures.earlier_figures(
+        session, claim_ids=claim_ids, team=team, viewer_channel=channel, relate=relate
+    )
+    moved = [line for lines in earlier.values() for line in lines if line.relation in CHANGED]
+    if not moved:
+        return None
+    changed = Counter(line.figure.measure for line in moved)
+    measure, _ = max(changed.items(), key=lambda item: (item[1], item[0]))
+    # The figures' own days (their articles' dates), not the digest's: an article shared today may be
+    # about last month; the chart ends at the newest figure that changed.
+    last = max(line.new_figure.day for line in moved if line.figure.measure == measure)
+    rows = stored_figures.visible_figures(
+        session,
+        measure=measure,
+        team=team,
+        viewer_channel=channel,
+        first=last - timedelta(days=TRACKED_DAYS),
+        last=last,
+        cap=MAX_CLAIMS,
+    )
+    if len(rows) < 2:
+        return None
+    newest = max(rows, key=lambda row: (row[0].day, row[0].id))[0]
+    what = collapse_spaces(newest.label.replace(newest.text, "", 1)) or newest.label
+    by_source: dict[str, list[ChartPoint]] = {}
+    for figure, source in rows:
+        by_source.setdefault(source or UNATTRIBUTED_LABEL, []).append(
+            ChartPoint(figure.day, figure.value, figure.bound)
+        )
+    series = [
+        ChartSeries(name, sorted(set(points), key=lambda p: (p.day, p.value)), name != UNATTRIBUTED_LABEL)
+        for name, points in sorted(by_source.items())
+    ]
+    percent = measure.removeprefix("projected:").split("/", 1)[0] == "percent"
+    spec = ChartSpec(title=f"Tracked: {what}", y_label=what, series=series[:MAX_SERIES], percent=percent)
+    return TrackedChart(spec, what, sum(len(s.points) for s in spec.series))  # a wire copy's figure once

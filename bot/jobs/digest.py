@@ -10,22 +10,41 @@ scheduled time, so consecutive digests neither overlap nor leave gaps, even acro
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
+from bot.features.chart import tracked_chart
 from bot.services import Services
 from bot.views.cards import story_cards
-from bot.views.render import DigestView, digest_blocks, digest_fallback, digest_text
+from bot.views.chart import render_png
+from bot.views.render import DigestView, digest_blocks, digest_fallback, digest_text, escape
 from storage import models, repository
 
 logger = logging.getLogger(__name__)
 
-# (team, channel, blocks, fallback text, plain text) -> posted message ts, or None when the post failed
-Poster = Callable[[str, str, list[dict], str, str], str | None]
+
+class Poster(Protocol):
+    """Where digests go: Slack in the app (bot/jobs/scheduler.py), anything that records them in tests."""
+
+    def __call__(self, team: str, channel: str, blocks: list[dict], text: str, plain: str) -> str | None:
+        """Post a digest; its message ts, or None when the post failed (logged)."""
+
+    def attach(
+        self,
+        team: str,
+        channel: str,
+        thread_ts: str,
+        *,
+        filename: str,
+        title: str,
+        content: bytes,
+        comment: str,
+    ) -> bool:
+        """Post a file in the digest's thread; False when Slack refused it (logged)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +150,7 @@ def run_due_digests(services: Services, post: Poster, now: datetime) -> list[Due
                 )
             else:
                 posted.append(item)
+                attach_tracked_chart(services, post, item, view, ts)
         else:
             logger.info("nothing to digest for %s/%s on %s", item.team, item.channel, item.local_date)
         with services.transaction() as session:
@@ -143,3 +163,36 @@ def run_due_digests(services: Services, post: Poster, now: datetime) -> list[Due
                 claim_count=claim_count,
             )
     return posted
+
+
+def attach_tracked_chart(
+    services: Services, post: Poster, item: DueDigest, view: DigestView, ts: str
+) -> None:
+    """When a figure tracked in the channel changed that day (a running tally moved on, or a source's
+    figure differs from another's), the digest's thread gets a chart of it. A chart that cannot be drawn
+    or posted costs the digest nothing: it is logged and left out."""
+    article_ids = [card.article_id for card in view.cards if card.article_id is not None]
+    if not article_ids:
+        return
+    try:
+        with services.reading() as session:
+            claim_ids = repository.shown_claim_ids(session, article_ids)
+            chart = tracked_chart(session, team=item.team, channel=item.channel, claim_ids=claim_ids)
+        if chart is None:
+            return
+        png = render_png(chart.spec)
+    except Exception:
+        logger.exception(
+            "tracked-figure chart for %s/%s on %s failed", item.team, item.channel, item.local_date
+        )
+        return
+    comment = f"A figure tracked here changed today: {escape(chart.what)} ({chart.figures} figures, 30 days)"
+    post.attach(
+        item.team,
+        item.channel,
+        ts,
+        filename="tracked-figure.png",
+        title=f"Tracked: {chart.what}"[:250],
+        content=png,
+        comment=comment,
+    )

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.jobs.digest import Poster, run_due_digests
 from bot.jobs.periodic import Periodic
 from bot.services import Services
-from bot.slack.ops import NoInstallation, SlackClients, post_message
+from bot.slack.ops import NoInstallation, SlackClients, UploadRefused, post_message, upload_file
 
 logger = logging.getLogger(__name__)
 
@@ -22,13 +22,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def slack_poster(clients: SlackClients) -> Poster:
-    """Post a digest with the workspace's token; a failure is logged and reported as None."""
+class SlackPoster:
+    """Digests with the workspace's token; a failure is logged and reported as None or False."""
 
-    def post(team: str, channel: str, blocks: list[dict], text: str, plain: str) -> str | None:
+    def __init__(self, clients: SlackClients) -> None:
+        self.clients = clients
+
+    def __call__(self, team: str, channel: str, blocks: list[dict], text: str, plain: str) -> str | None:
         try:
             return post_message(
-                clients.client(team),
+                self.clients.client(team),
                 channel,
                 text=text,
                 blocks=blocks,
@@ -39,7 +42,35 @@ def slack_poster(clients: SlackClients) -> Poster:
             logger.error("digest post to %s/%s failed: %s", team, channel, exc)
             return None
 
-    return post
+    def attach(
+        self,
+        team: str,
+        channel: str,
+        thread_ts: str,
+        *,
+        filename: str,
+        title: str,
+        content: bytes,
+        comment: str,
+    ) -> bool:
+        try:
+            upload_file(
+                self.clients.client(team),
+                channel,
+                filename=filename,
+                title=title,
+                content=content,
+                initial_comment=comment,
+                thread_ts=thread_ts,
+            )
+        except (UploadRefused, NoInstallation) as exc:
+            logger.error("digest attachment to %s/%s failed: %s", team, channel, exc)
+            return False
+        return True
+
+
+def slack_poster(clients: SlackClients) -> Poster:
+    return SlackPoster(clients)
 
 
 class DigestScheduler:

@@ -36,3 +36,43 @@ def test_no_line_from_another_workspace_a_private_channel_or_a_copy(slack: Slack
 
     copy = share(slack, page_server.url(COPY), channel=DESK)  # a copy of the story shared there before
     assert "Differs from" not in reply_to(slack, DESK, copy) and "Earlier:" not in reply_to(slack, DESK, copy)
+
+
+def test_the_digest_attaches_a_chart_when_a_tracked_figure_changed(slack: SlackHarness, page_server) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.app.test_chart_command import png_size
+    from tests.app.test_claims_command import run_command
+    from tests.app.test_digests import PARIS, digest_posts, next_local
+    from tests.plugins.app import ALICE
+
+    run_command(slack, "digest on 09:00", user=ALICE)
+    share(slack, page_server.url(WIRE))
+    share(slack, page_server.url(MOSCOW))
+    files_before = len(slack.standin.files(NEWS))
+    slack.clock.now = next_local(9, PARIS, datetime.now(UTC)) + timedelta(minutes=1)
+    assert slack.scheduler().tick() == 1
+
+    [post] = digest_posts(slack, NEWS)
+    files = slack.standin.files(NEWS)
+    assert len(files) == files_before + 1
+    chart = files[-1]
+    assert chart.thread_ts == post.response["ts"]  # in the digest's thread
+    assert chart.mimetype == "image/png" and png_size(chart.content) == (1200, 700)
+    assert (chart.initial_comment or "").startswith("A figure tracked here changed today: ")
+    assert "servicemen" in (chart.title or "")
+
+
+def test_a_digest_with_no_changed_figure_attaches_nothing(slack: SlackHarness, page_server) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.app.test_claims_command import run_command
+    from tests.app.test_digests import PARIS, next_local
+    from tests.plugins.app import ALICE
+
+    run_command(slack, "digest on 09:00", user=ALICE)
+    share(slack, page_server.url(WIRE))
+    files_before = len(slack.standin.files(NEWS))
+    slack.clock.now = next_local(9, PARIS, datetime.now(UTC)) + timedelta(minutes=1)
+    assert slack.scheduler().tick() == 1
+    assert len(slack.standin.files(NEWS)) == files_before

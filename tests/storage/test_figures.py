@@ -343,3 +343,21 @@ def test_a_line_is_escaped_and_needs_no_link_channel_or_source() -> None:
     )
     differs = replace(line, relation="differs", source=None)
     assert figure_line_text(differs, today=day(3)) == "Differs from another source — 498 (2 Mar)"
+
+
+def test_a_measures_visible_figures_for_a_digests_chart(session: Session) -> None:
+    from storage.figures import visible_figures
+
+    _, (kyiv,) = store(session, [killed("about 9,000", 9000, "about")], published=day(1))
+    store(session, [killed("498", 498, source=MINISTRY)], published=day(2))
+    store(session, [killed("about 8,000", 8000, "about", source=UN)], published=day(2), team="T2")
+    store(session, [killed("1,351", 1351, source=MINISTRY)], published=day(25))  # outside the window
+    [figure] = figures_of(session, [kyiv])
+
+    rows = visible_figures(
+        session, measure=figure.measure, team="T1", viewer_channel="C1", first=day(1), last=day(10)
+    )
+    assert sorted((f.text, source, f.day) for f, source in rows) == [
+        ("498", "Russian Defense Ministry", day(2)),
+        ("about 9,000", "Ukraine's General Staff", day(1)),
+    ]
