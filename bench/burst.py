@@ -470,8 +470,10 @@ def run_once(
     label: str, database_url: str, broker_url: str | None, celery: tuple[int, int] | None,
     standin: SlackStandin, urls: list[str], args: argparse.Namespace,
 ) -> Result:  # fmt: skip
-    result = Result(label)
+    result = Result(label + (f", {args.stored_claims:,} claims stored" if args.stored_claims else ""))
     db.upgrade(database_url)
+    if args.stored_claims:
+        preload(database_url, args.stored_claims)
     port = free_port()
     env = app_env(database_url, standin, broker_url)
     with tempfile.TemporaryDirectory(prefix="claimbot-burst-") as tmp_name, ExitStack() as exits:
@@ -528,6 +530,57 @@ def runs_for(
                     c = args.celery_concurrency
                     label = f"scale, {n} worker{'s' if n > 1 else ''} × {c}{suffix}"
                     yield run_once(label, url, broker, (n, c), standin, urls, args)
+
+
+def preload(url: str, n_claims: int) -> None:
+    """A database that already holds `n_claims` claims before the burst: bench/search.py's corpus, with
+    bench/figures.py's figure rows (a fifth of the claims) and 32 anchors per article, so the look-ups a
+    share makes (earlier figures, candidate copies) read tables of that size through their indexes."""
+    import importlib.util
+    import random
+
+    import sqlalchemy as sa
+
+    from bot.reading.copies import ANCHORS
+    from storage.models import ArticleAnchor
+
+    spec = importlib.util.spec_from_file_location(
+        "claimbot_bench_figures", Path(__file__).parent / "figures.py"
+    )
+    assert spec and spec.loader
+    figures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(figures)
+    started = time.perf_counter()
+    figures.SEARCH.build(url, n_claims)
+    figures.add_figures(url, n_claims, 0.2, 2000)
+    rng = random.Random(5)
+    n_articles = max(1, n_claims // figures.CLAIMS_PER_ARTICLE)
+    engine = db.make_engine(url)
+    for start in range(1, n_articles + 1, 10_000):
+        rows = [
+            {"article_id": a, "hash": rng.getrandbits(63)}
+            for a in range(start, min(n_articles, start + 9_999) + 1)
+            for _ in range(ANCHORS)
+        ]
+        with engine.begin() as conn:
+            conn.execute(sa.insert(ArticleAnchor), rows)
+    if engine.dialect.name == "postgresql":  # explicit ids above: move the sequences past them
+        with engine.begin() as conn:
+            for table in (
+                "source",
+                "article",
+                "share",
+                "claim",
+                "search_entry",
+                "claim_figure",
+                "article_anchor",
+            ):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
+                )
+            conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    print(f"  preloaded {n_claims:,} claims in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
 # -- output --------------------------------------------------------------------------------------------
@@ -587,6 +640,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keepalive", action="store_true", help="reuse connections to the app")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--logs", type=Path, default=None, help="copy each run's server logs here")
+    parser.add_argument(
+        "--stored-claims",
+        type=int,
+        default=0,
+        help="claims already stored before each burst (e.g. 1000000; see `preload`)",
+    )
     return parser.parse_args()
 
 

@@ -18,7 +18,6 @@ article and "officials" of another as one series would make several speakers loo
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -30,7 +29,7 @@ import sqlalchemy as sa
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.claims.measures import relate
+from bot.claims.measures import COUNT, PERCENT, figure_value, relate, stem, unit_of
 from bot.services import Services
 from bot.slack.ops import UploadRefused, upload_file
 from bot.views.chart import ChartPoint, ChartSeries, ChartSpec, chart_figure, figure_png
@@ -48,12 +47,9 @@ UNATTRIBUTED_LABEL = "unattributed (several speakers, not joined)"
 NAMED_KINDS = frozenset({"person", "organization"})  # a Source's kind; "unnamed" is "officials" and such
 FILENAME = "claims-chart.png"
 
-COUNT, PERCENT = "count", "percent"
 UNIT_ORDER = (COUNT, PERCENT)  # a tie between units goes to the first; currencies come after
 LEFT_OUT_UNIT = {COUNT: "counts", PERCENT: "percentages"}
-_CURRENCY = re.compile(r"[$€£]")
 _WORD = re.compile(r"[^\W_]+")
-_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +105,6 @@ class ChartData:
 # --- which figures -----------------------------------------------------------------------------------
 
 
-def _stem(word: str) -> str:
-    """A crude English stem, enough to meet "wounded" with "wounds" and "troops" with "troop"."""
-    word = word.casefold()
-    for suffix, replacement in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + replacement
-    return word
-
-
 def _same_word(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -136,38 +123,17 @@ def query_terms(q: SearchQuery) -> tuple[list[str], list[str]]:
                 prefixes.append(term.text)
             else:
                 words.extend(_WORD.findall(term.text))
-    return [_stem(w) for w in words], [p.casefold() for p in prefixes]
+    return [stem(w) for w in words], [p.casefold() for p in prefixes]
 
 
 def counts_queried(counted: str, terms: tuple[list[str], list[str]]) -> bool:
     """Whether the thing a figure counts is one the query names ("killed" and "servicemen killed")."""
     stems, prefixes = terms
     for token in _WORD.findall(counted.casefold()):
-        stem = _stem(token)
-        if any(_same_word(stem, s) for s in stems) or any(token.startswith(p) for p in prefixes):
+        root = stem(token)
+        if any(_same_word(root, s) for s in stems) or any(token.startswith(p) for p in prefixes):
             return True
     return False
-
-
-def unit_of(quantity: dict[str, Any]) -> str:
-    text = str(quantity.get("text") or "")
-    counted = str(quantity.get("counted") or "").casefold()
-    if counted == "percent" or "%" in text or re.search(r"\bper ?cent\b", text, re.IGNORECASE):
-        return PERCENT
-    currency = _CURRENCY.search(text)
-    return currency.group(0) if currency else COUNT
-
-
-def _value(quantity: dict[str, Any]) -> float | None:
-    """The figure as a finite float; None for what a hand-edited or older row may hold instead."""
-    raw = quantity.get("value")
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def chosen_quantities(
@@ -178,7 +144,7 @@ def chosen_quantities(
     `killed`), or when the query names nothing (filters only). A claim that matched only through its
     article (a headline, another sentence) counts something else: "198 tanks" is no answer to
     `servicemen killed`."""
-    usable = [q for q in quantities if isinstance(q, dict) and _value(q) is not None]
+    usable = [q for q in quantities if isinstance(q, dict) and figure_value(q) is not None]
     matching = [q for q in usable if counts_queried(str(q.get("counted") or ""), terms)]
     if matching:
         return matching
@@ -193,7 +159,7 @@ def says_all(text: str, terms: tuple[list[str], list[str]]) -> bool:
     killed": "killed at least 10 civilians" is no answer)."""
     stems, prefixes = terms
     tokens = _WORD.findall(text.casefold())
-    words = {_stem(t) for t in tokens}
+    words = {stem(t) for t in tokens}
     return all(any(_same_word(s, w) for w in words) for s in stems) and all(
         any(t.startswith(p) for t in tokens) for p in prefixes
     )
@@ -252,7 +218,7 @@ def figures_of(session: Session, hits: Sequence[SearchHit], q: SearchQuery) -> l
                     counted=collapse_spaces(str(quantity.get("counted") or "")),
                     unit=unit_of(quantity),
                     day=day,
-                    value=_value(quantity) or 0.0,
+                    value=figure_value(quantity) or 0.0,
                     bound=bound,
                 )
             )
