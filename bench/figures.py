@@ -34,7 +34,8 @@ import sqlalchemy as sa
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.claims.measures import interval, relate  # noqa: E402
+from bot.claims.figure_values import interval  # noqa: E402
+from bot.claims.measures import relate  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.figures import WINDOW_DAYS, earlier_figures  # noqa: E402
 from storage.models import ClaimFigure  # noqa: E402

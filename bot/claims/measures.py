@@ -66,57 +66,34 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, Protocol
 
+from .figure_values import (
+    COUNT,
+    MULTIPLIERS,
+    NUMBER,
+    PERCENT,
+    figure_value,
+    firm,
+    interval,
+    stem,
+    unit_of,
+)
 from .lexicon import load_lexicon
 
 __all__ = [
-    "ABOUT_SPREAD",
     "DIFFERS_DAYS",
     "Comparable",
     "Measure",
     "MeasuredFigure",
     "Relation",
-    "figure_value",
-    "interval",
     "measure_figures",
     "relate",
-    "rounding_step",
-    "stem",
-    "unit_of",
 ]
 
 Relation = Literal["same", "differs", "update"]
-COUNT, PERCENT = "count", "percent"
 PROJECTED = "projected:"
-ABOUT_SPREAD = 0.10  # "about 5,840": ±10 %, the wide end of "roughly 5-10 %" (a wrong "differs" costs most)
-NEAR_SPREAD = 0.10  # "nearly 80,000" is at least 72,000; "just over 100" at most 110
 LINK_WORDS = 20  # "the death toll in a suicide bombing that targeted ... has risen to at least 128"
 DIFFERS_DAYS = 2  # two sources' figures further apart than this are an update, never a conflict
-NEAR_HEDGES = (
-    "nearly",
-    "almost",
-    "close to",
-    "just under",
-    "nearing",
-    "approaching",
-    "just shy of",
-    "shy of",
-)
-_ABOUT_HEDGES = ("about", "around", "roughly", "approximately", "some", "somewhere around", "an estimated")
-JUST_OVER = ("just over", "slightly more than", "a little over", "just above", "slightly over")
-_CURRENCY = re.compile(r"[$€£]")
 _WORD = re.compile(r"[^\W_]+")
-_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""))
-_NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?\s*(million|billion|trillion|thousand|hundred|bn|m|k)?\b", re.I)
-_MULTIPLIERS = {
-    "million": 1e6,
-    "billion": 1e9,
-    "trillion": 1e12,
-    "thousand": 1e3,
-    "hundred": 1e2,
-    "bn": 1e9,
-    "m": 1e6,
-    "k": 1e3,
-}
 _BOUNDARY = re.compile(r"[,;:()\[\]—–]|\s-\s|--")
 _STRONG_BOUNDARY = re.compile(r"[;:()\[\]—–]|\s-\s|--")
 _YEAR = re.compile(r"(?<![\d,.\-])(19[5-9]\d|20[0-4]\d)(?![\d,])")
@@ -180,89 +157,6 @@ _EVENTS = frozenset(
 )  # one event
 # "in Baluchistan", "in southwestern Baluchistan", "in the province of Baluchistan"
 _LOCATED = r"\b(?:in|across|throughout|within|inside)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?:of\s+)?"
-
-
-# --- small shared helpers (the chart's figures use the same ideas) -------------------------------------
-
-
-def stem(word: str) -> str:
-    """A crude English stem, enough to meet "wounded" with "wounds" and "troops" with "troop"."""
-    word = word.casefold()
-    for suffix, replacement in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + replacement
-    return word
-
-
-def unit_of(quantity: Mapping[str, Any]) -> str:
-    """COUNT, PERCENT, or the currency sign of a stored quantity ({"text", "counted", ...})."""
-    text = str(quantity.get("text") or "")
-    counted = str(quantity.get("counted") or "").casefold()
-    if counted in ("percent", "%", "per cent") or "%" in text or re.search(r"\bper ?cent\b", text, re.I):
-        return PERCENT
-    currency = _CURRENCY.search(text)
-    return currency.group(0) if currency else COUNT
-
-
-def figure_value(quantity: Mapping[str, Any]) -> float | None:
-    """The figure as a finite float; None for what a hand-edited or older row may hold instead."""
-    raw = quantity.get("value")
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-# --- intervals -----------------------------------------------------------------------------------------
-
-
-def rounding_step(text: str, value: float) -> float:
-    """The place of a figure's last significant digit as written: "36 million" 1e6, "36.5 million" 1e5,
-    "37,000" 1e3, "5,840" 10, "14.7" 0.1. A number keeps at least two significant digits ("100,000" is
-    rounded to 10,000 at most); a number in words, one ("two million": 1e6)."""
-    m = _NUMBER.search(text)
-    if m is None:
-        return 10 ** math.floor(math.log10(abs(value))) if value else 1.0
-    digits, decimals, word = m.group(1).replace(",", ""), m.group(2), m.group(3)
-    multiplier = _MULTIPLIERS.get(word.lower(), 1.0) if word else 1.0
-    if decimals:
-        return 10.0 ** -len(decimals) * multiplier
-    if word:
-        return multiplier
-    zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
-    return 10.0 ** min(zeros, max(len(digits) - 2, 0))
-
-
-def interval(value: float, text: str, bound: str, upper: float | None = None) -> tuple[float, float | None]:
-    """[low, high] a figure stands for (high None: no upper end), from its rounding and its bound; a range
-    ("100,000 to 110,000", bound "range") goes from `value` to `upper`, wider when "about" it."""
-    half = rounding_step(text, value) / 2
-    hedge = text.casefold()
-    if bound == "range" and upper is not None:
-        numbers = list(_NUMBER.finditer(text))  # the rounding of "2 to 3 million" is the second number's
-        half = rounding_step(numbers[-1].group(0), upper) / 2 if numbers else half
-        spread = ABOUT_SPREAD if hedge.startswith(_ABOUT_HEDGES) else 0.0
-        return value * (1 - spread) - half, upper * (1 + spread) + half
-    if bound == "about":
-        spread = max(half, ABOUT_SPREAD * abs(value))
-        return value - spread, value + spread
-    if bound == "at_least":
-        if hedge.startswith(JUST_OVER):
-            return value - half, value * (1 + NEAR_SPREAD) + half
-        return value - half, None
-    if bound == "at_most":
-        if hedge.startswith(NEAR_HEDGES):
-            return value * (1 - NEAR_SPREAD) - half, value + half
-        return 0.0, value + half
-    return value - half, value + half
-
-
-def _firm(text: str) -> bool:
-    """Written in digits: "hundreds" or "tens of thousands" never differ from anything."""
-    return any(ch.isdigit() for ch in text)
 
 
 # --- the lexicon ---------------------------------------------------------------------------------------
@@ -517,10 +411,10 @@ def _range_of(claim: _Claim, f: _Located, g: _Located) -> _Located | None:
     if low is None or high is None:
         return None
     first, second = (
-        _NUMBER.search(str(f.quantity.get("text") or "")),
-        _NUMBER.search(str(g.quantity.get("text") or "")),
+        NUMBER.search(str(f.quantity.get("text") or "")),
+        NUMBER.search(str(g.quantity.get("text") or "")),
     )
-    multiplier = _MULTIPLIERS.get((second.group(3) or "").lower(), 1.0) if second else 1.0
+    multiplier = MULTIPLIERS.get((second.group(3) or "").lower(), 1.0) if second else 1.0
     if first is not None and not first.group(3) and low * multiplier <= high:
         low *= multiplier  # "2 to 3 million"
     if low >= high:
@@ -1285,8 +1179,8 @@ def relate(new: Comparable, old: Comparable) -> Relation | None:
         and new.source is not None
         and old.source is not None
         and not same_source
-        and _firm(new.text)
-        and _firm(old.text)
+        and firm(new.text)
+        and firm(old.text)
         and not new.measure.startswith(PROJECTED)
     ):
         return "differs"

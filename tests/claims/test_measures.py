@@ -13,15 +13,8 @@ import pytest
 from spacy.language import Language
 
 from bot.claims import extract_claims
-from bot.claims.measures import (
-    MeasuredFigure,
-    figure_value,
-    interval,
-    measure_figures,
-    relate,
-    rounding_step,
-    unit_of,
-)
+from bot.claims.figure_values import figure_value, interval, rounding_step, unit_of
+from bot.claims.measures import MeasuredFigure, measure_figures, relate
 from bot.reading.article import extract_article
 
 REPO = Path(__file__).resolve().parents[2]
