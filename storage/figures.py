@@ -191,6 +191,7 @@ def earlier_figures(
     relate: Relate,
     window_days: int = WINDOW_DAYS,
     limit: int = PER_CLAIM,
+    exclude_articles: Sequence[int] = (),
 ) -> dict[int, list[EarlierFigure]]:
     """For each of `claim_ids` (a thread's shown claims), the earlier figures of the same measure the viewer
     may see, newest first, at most `limit` per claim: claim id -> lines (claims with none are left out).
@@ -198,8 +199,9 @@ def earlier_figures(
     Candidates are the figures of the same measure whose day is within `window_days` of the new figure's,
     outside its article, visible as search sees them from `viewer_channel` in `team` (None: the operator,
     every workspace). `relate(new, earlier)` (bot.claims.measures.relate) says how each relates, or None:
-    not shown. One line per earlier claim and per figure as given (the same wire figure in three outlets
-    is one line); a figure that differs always keeps its place among the `limit`."""
+    not shown. `exclude_articles` are never earlier either (the other copies of the claim's story). One
+    line per earlier claim and per figure as given (the same wire figure in three outlets is one line); a
+    figure that differs always keeps its place among the `limit`."""
     new = figures_of(session, claim_ids)
     if not new or limit <= 0:
         return {}
@@ -221,7 +223,7 @@ def earlier_figures(
             "measure": measure,
             "first": min(days) - window,
             "last": max(days) + window,
-            "own": article_id,
+            "own": [article_id, *exclude_articles],
             "cap": CANDIDATES,
         }
         candidates = [_stored(row) for row in session.execute(_candidates(shape), params)]
@@ -254,7 +256,7 @@ def visible_figures(
         viewer_channel=team is not None and viewer_channel is not None,
     )
     params = {"team": team, "viewer_channel": viewer_channel, "measure": measure, "first": first,
-              "last": last, "own": -1, "cap": cap}  # fmt: skip
+              "last": last, "own": [-1], "cap": cap}  # fmt: skip
     found = [_stored(row) for row in session.execute(_candidates(shape), params)]
     source_ids = sorted({f.source for f in found if isinstance(f.source, int)})
     names: dict[int, str] = {}
@@ -288,8 +290,8 @@ def _pick(
 
 @functools.lru_cache(maxsize=16)
 def _candidates(shape: _Shape) -> sa.Select[Any]:
-    """The newest `cap` figures of `measure` with a day in [first, last], outside article `own`, whose claim
-    the viewer may see (search's conditions on one of its entries)."""
+    """The newest `cap` figures of `measure` with a day in [first, last], outside the articles `own`, whose
+    claim the viewer may see (search's conditions on one of its entries)."""
     f = ClaimFigure.__table__
     e = SearchEntry.__table__
     visible = sa.exists().where(e.c.claim_id == f.c.claim_id, *_conditions(shape))
@@ -298,7 +300,7 @@ def _candidates(shape: _Shape) -> sa.Select[Any]:
         .where(
             f.c.measure == sa.bindparam("measure", type_=sa.String),
             f.c.day.between(sa.bindparam("first", type_=sa.Date), sa.bindparam("last", type_=sa.Date)),
-            f.c.article_id != sa.bindparam("own", type_=sa.Integer),
+            f.c.article_id.not_in(sa.bindparam("own", expanding=True, type_=sa.Integer)),
             visible,
         )
         .order_by(f.c.measure.desc(), f.c.day.desc(), f.c.id.desc())

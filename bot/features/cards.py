@@ -50,17 +50,13 @@ def figure_context(
         team=share.team,
         viewer_channel=share.channel,
         relate=relate,
+        exclude_articles=stories.story_members(session, stories.story_key(article)),
     )
-    if not found:
-        return {}
-    same_story = set(stories.story_members(session, stories.story_key(article)))
     today = share.created_at.date()
-    context = {}
-    for claim_id, lines in found.items():
-        kept = [line for line in lines if line.figure.article_id not in same_story]
-        if kept:
-            context[claim_id] = (
-                tuple(figure_lines(kept, today=today)),
-                tuple(figure_line_text(line, today=today) for line in kept),
-            )
-    return context
+    return {
+        claim_id: (
+            tuple(figure_lines(lines, today=today)),
+            tuple(figure_line_text(line, today=today) for line in lines),
+        )
+        for claim_id, lines in found.items()
+    }

@@ -361,3 +361,13 @@ def test_a_measures_visible_figures_for_a_digests_chart(session: Session) -> Non
         ("498", "Russian Defense Ministry", day(2)),
         ("about 9,000", "Ukraine's General Staff", day(1)),
     ]
+
+
+def test_excluded_articles_are_never_earlier_and_free_their_place(session: Session) -> None:
+    first, _ = store(session, [killed("about 9,000", 9000, "about")], published=day(1))
+    copy, _ = store(session, [killed("about 9,000", 9000, "about", source=UN)], published=day(1))
+    _, (ministry,) = store(session, [killed("498", 498, source=MINISTRY)], published=day(2))
+    every = {line.figure.article_id for line in lookup(session, [ministry])[ministry]}
+    assert every == {first.id, copy.id}
+    kept = lookup(session, [ministry], exclude_articles=[copy.id])[ministry]
+    assert [line.figure.article_id for line in kept] == [first.id]
