@@ -7,8 +7,9 @@ channel, shown claims only. A source with no such entry is never named, not even
 its name alone would tell that another workspace or a private channel quoted it.
 
 NAME matches as `source:NAME` does: a case-folded substring of `Source.search_names` (its name and aliases).
-The name, kind, role and aliases a card shows are the row's own, as `source:` matches them; the roles and
-mentions of its claims, like every count, come from the visible entries only.
+The name and kind a card shows are the row's own, as `source:` matches them; its roles, the aliases and the
+other mentions it lists, like every count, come from the visible claims only (the row's own aliases and role
+may come from another workspace's articles).
 
 Speed with 1M claims: every query of a card reads one source's entries through
 ix_search_entry_source_id_id (source_id, id), the latest claims newest id first with no sort, and the
@@ -80,7 +81,7 @@ class SourceCard:
     id: int
     name: str
     kind: str
-    roles: tuple[str, ...]  # the source's own role, then its recent claims' roles, most frequent first
+    roles: tuple[str, ...]  # its visible recent claims' roles, most frequent first
     aliases: tuple[str, ...]
     mentions: tuple[str, ...]  # how its recent claims named it, most frequent first, minus name and aliases
     claims: int  # distinct claims: one claim shared in two channels counts once
@@ -188,13 +189,16 @@ def describe_source(
     if not claims:
         return None
     roles, mentions = _names(session, where)
-    aliases = tuple(source.aliases)
+    # The source row is shared by every workspace: its aliases and role may come from articles this viewer
+    # cannot see. A card shows only what the visible claims say: an alias as one of them named it.
+    seen = {source_key(m) for m in mentions}
+    aliases = tuple(a for a in source.aliases if source_key(a) in seen)
     known = {source_key(source.name), *(source_key(a) for a in aliases)}
     return SourceCard(
         id=source.id,
         name=source.name,
         kind=source.kind,
-        roles=tuple(_distinct([source.role, *roles], key=str.casefold)),
+        roles=tuple(_distinct(roles, key=str.casefold)),
         aliases=aliases,
         mentions=tuple(m for m in _distinct(mentions, key=source_key) if source_key(m) not in known),
         claims=claims,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage import repository as repo
-from storage.models import Source
+from storage.models import Claim, Source
 from storage.records import NewArticle, NewClaim, NewSource
 from storage.sources import describe_source, find_sources, top_sources
 from tests.storage.factories import KONASHENKOV, ROGAN, ZELENSKY, claim, new_article, shared
@@ -116,13 +116,11 @@ def test_a_card_counts_the_viewers_shown_claims_once_each(konashenkov: Session) 
     assert card.claims == 7  # 3 shared in two channels count once; the hidden belief, T2 and #desk not at all
     assert (card.first_seen, card.last_seen) == (at(0), at(48))
     assert [(c.channel, c.name, c.claims) for c in card.channels] == [("C1", "news", 7), ("C2", "war", 3)]
-    assert card.roles == (
-        "Russian Defense Ministry spokesman",
-        "spokesman",
-        "Major General",
-        "Ministry spokesman",
-    )
-    assert card.aliases == ("Konashenkov", "the spokesman")
+    # only what the claims this viewer can see say: the source row's own role and aliases may come from
+    # another workspace's article
+    assert card.roles == ("spokesman", "Major General", "Ministry spokesman")
+    assert card.aliases == ("Konashenkov", "the spokesman")  # both name him in claims this viewer sees
+    assert "Russian Defense Ministry spokesman" not in card.roles
     # how claims named him, minus his name and aliases; not the hidden claim's, T2's or the private channel's
     assert set(card.mentions) == {"He", "the Russian spokesman"}
     assert [hit.content for hit in card.latest] == [
@@ -164,6 +162,13 @@ def test_another_workspace_sees_only_its_own_claims(konashenkov: Session) -> Non
     assert [(c.channel, c.name) for c in theirs.channels] == [("C9", "globex-news")]
     assert [h.content for h in theirs.latest] == ["the bridge is down"]
     assert "Major General" not in theirs.roles and "He" not in theirs.mentions
+    # the source row's role and aliases were learnt from T1's articles: T2 sees only what its claim says
+    assert "Russian Defense Ministry spokesman" not in theirs.roles
+    seen = {
+        c.source_mention
+        for c in konashenkov.scalars(sa.select(Claim).where(Claim.content == "the bridge is down"))
+    }
+    assert set(theirs.aliases) <= seen
     assert describe_source(konashenkov, source_id, team="T3", viewer_channel="C1") is None
     assert describe_source(konashenkov, 10**9, team="T1", viewer_channel="C1") is None
 
