@@ -68,7 +68,11 @@ def _speaker_near(verb: Token, q: Quote) -> Token | None:
     window = window or [t for t in doc[verb.i + 1 : min(verb.sent.end, verb.i + 6)]]
     for tok in window:
         if tok.pos_ in SPEAKER_POS:
-            while tok.dep_ in {"compound", "flat"} and tok.head.i != tok.i and tok.head in window:
+            # "the city's mayor, Ihor Kolykhayev, told": the mayor speaks, not the city (a possessor names
+            # whose the speaker is); "Ukraine's General Staff" stays whole (sources.py keeps the country)
+            while tok.head.i != tok.i and tok.head in window and (
+                tok.dep_ in {"compound", "flat"} or (tok.dep_ == "poss" and tok.head.pos_ in SPEAKER_POS)
+            ):
                 tok = tok.head
             return tok
     return None

@@ -132,3 +132,15 @@ def test_a_countrys_body_keeps_its_country(nlp: Language) -> None:
     assert by_content(claims, "5,840").source == "Ukraine's General Staff"
     assert by_content(claims, "498").source == "Russia's Defense Ministry"
     assert by_content(claims, "the poll was wrong").source == "Trump's campaign"  # a person's: as before
+
+
+def test_a_possessor_between_a_quotation_and_its_cue_names_whose_speaker_it_is(nlp: Language) -> None:
+    text = (
+        '"The city is not under their control, our people are in the administration building," '
+        "the city's mayor, Ihor Kolykhayev, told reporters. "
+        '"We will not leave," the company\'s chief executive said on Monday.'
+    )
+    claims = extract_claims(nlp, text)
+    mayor = by_content(claims, "administration building")
+    assert (mayor.source, mayor.role) == ("Ihor Kolykhayev", "city's mayor")
+    assert by_content(claims, "We will not leave").source == "company's chief executive"
