@@ -118,7 +118,7 @@ def _org_name(org: Span, lexicon: Lexicon) -> tuple[str, str | None]:
 
 
 def _owned_by_country(org: Span, name: str) -> str:
-    """"Ukraine's General Staff", "Russia's Defense Ministry": the country is part of the body's name (both
+    """ "Ukraine's General Staff", "Russia's Defense Ministry": the country is part of the body's name (both
     countries have a General Staff), though the entity tagger leaves the possessor out."""
     owner = next((t for t in org.root.children if t.dep_ == "poss" and t.i < org.start), None)
     if owner is None:
