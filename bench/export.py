@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
@@ -31,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from scratch import scratch_database  # noqa: E402
 from search import build  # noqa: E402  (bench/search.py: the same corpus as the search bench)
 
 from storage.db import upgrade  # noqa: E402
@@ -42,24 +38,6 @@ EXPORTS = [
     ("source:", "source:konashenkov", "csv"),
 ]
 CLAIMBOT = ROOT / ".venv" / "bin" / "claimbot"
-
-
-@contextmanager
-def scratch_database(backend: str, pg_url: str) -> Iterator[str]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="claimbot-export-") as tmp:
-            yield f"sqlite:///{Path(tmp) / 'bench.db'}"
-        return
-    base = sa.make_url(pg_url)
-    name = f"claimbot_bench_{secrets.token_hex(4)}"
-    admin = {"host": base.host, "port": base.port or 5432, "user": base.username, "dbname": "postgres"}
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(**admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run_export(url: str, query: str, fmt: str, out: Path) -> tuple[float, float]:

@@ -19,10 +19,8 @@ import argparse
 import datetime as dt
 import importlib.util
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
@@ -33,6 +31,9 @@ import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from scratch import scratch_database  # noqa: E402
 
 from bot.claims.figure_values import interval  # noqa: E402
 from bot.claims.measures import relate  # noqa: E402
@@ -176,26 +177,8 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[tuple[Any, ...]]
             (backend, args.claims, rows, *row) for row in lookups(url, by_article, args.lookups, args.warmup)
         ]
 
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="claimbot-bench-") as tmp:
-            return measure(f"sqlite:///{Path(tmp) / 'bench.db'}")
-    base = sa.make_url(args.pg_url)
-    name = f"claimbot_bench_{secrets.token_hex(4)}"
-    admin = {
-        "host": base.host,
-        "port": base.port or 5432,
-        "user": base.username,
-        "password": base.password,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**admin) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return measure(base.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with psycopg.connect(**admin) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(backend, args.pg_url) as url:
+        return measure(url)
 
 
 def main() -> None:

@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +26,9 @@ import psycopg
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scratch import scratch_database
 
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import Article, Claim, SearchEntry, Share, Source
@@ -236,36 +237,12 @@ def measure(url: str, runs: int, warmup: int) -> list[tuple[str, str, int, float
 
 
 def run_backend(backend: str, n_claims: int, runs: int, warmup: int, pg_url: str) -> list[tuple]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="claimbot-bench-") as tmp:
-            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-            upgrade(url)
-            t = time.perf_counter()
-            build(url, n_claims)
-            print(f"sqlite: built {n_claims:,} claims in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-            return [(backend, n_claims, *row) for row in measure(url, runs, warmup)]
-    base = sa.make_url(pg_url)
-    name = f"claimbot_bench_{secrets.token_hex(4)}"
-    admin_args = {
-        "host": base.host,
-        "port": base.port or 5432,
-        "user": base.username,
-        "password": base.password,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**admin_args) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = base.set(database=name).render_as_string(hide_password=False)
+    with scratch_database(backend, pg_url) as url:
         upgrade(url)
         t = time.perf_counter()
         build(url, n_claims)
-        print(f"postgresql: built {n_claims:,} claims in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        print(f"{backend}: built {n_claims:,} claims in {time.perf_counter() - t:.0f} s", file=sys.stderr)
         return [(backend, n_claims, *row) for row in measure(url, runs, warmup)]
-    finally:
-        with psycopg.connect(**admin_args) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:

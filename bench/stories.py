@@ -24,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scratch import scratch_database  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.pipeline import story_of  # noqa: E402
@@ -102,10 +105,8 @@ def run(order: list[Labelled], corpora: Path) -> tuple[dict[str, int], dict[str,
 def lookup_at_scale(articles: int, runs: int = 50) -> None:
     """How long finding candidate copies takes with `articles` articles' anchors stored (SQLite and
     PostgreSQL): the look-up every new article makes before it is stored."""
-    import secrets
     import statistics
 
-    import psycopg
     import sqlalchemy as sa
 
     from bot.reading.copies import ANCHORS, MIN_SHARED_ANCHORS
@@ -115,54 +116,35 @@ def lookup_at_scale(articles: int, runs: int = 50) -> None:
     print("| backend | median ms | p95 ms | max ms |")
     print("| --- | --- | --- | --- |")
     for backend in ("sqlite", "postgresql"):
-        with tempfile.TemporaryDirectory(prefix="claimbot-anchors-") as tmp:
-            name = f"claimbot_bench_{secrets.token_hex(4)}"
-            if backend == "sqlite":
-                url = f"sqlite:///{Path(tmp) / 'anchors.db'}"
-            else:
-                with psycopg.connect(
-                    host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
-                ) as c:
-                    c.execute(f'CREATE DATABASE "{name}"')
-                url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-            try:
-                db.upgrade(url)
-                engine = db.make_engine(url)
-                with engine.begin() as conn:
-                    for start in range(0, articles, 5000):
-                        ids = range(start + 1, min(articles, start + 5000) + 1)
-                        conn.execute(sa.insert(Article), [
-                            {"id": i, "url": f"u{i}", "canonical_url": f"u{i}", "title": "t", "text": "x",
-                             "word_count": 1} for i in ids
-                        ])  # fmt: skip
-                        conn.execute(sa.insert(ArticleAnchor), [
-                            {"article_id": i, "hash": rng.getrandbits(63)}
-                            for i in ids
-                            for _ in range(ANCHORS)
-                        ])  # fmt: skip
+        with scratch_database(backend) as url:
+            db.upgrade(url)
+            engine = db.make_engine(url)
+            with engine.begin() as conn:
+                for start in range(0, articles, 5000):
+                    ids = range(start + 1, min(articles, start + 5000) + 1)
+                    conn.execute(sa.insert(Article), [
+                        {"id": i, "url": f"u{i}", "canonical_url": f"u{i}", "title": "t", "text": "x",
+                         "word_count": 1} for i in ids
+                    ])  # fmt: skip
+                    conn.execute(sa.insert(ArticleAnchor), [
+                        {"article_id": i, "hash": rng.getrandbits(63)} for i in ids for _ in range(ANCHORS)
+                    ])  # fmt: skip
                 if backend == "postgresql":
-                    with engine.connect() as conn:
-                        conn.execute(sa.text("ANALYZE"))
-                timings = []
-                known = [rng.getrandbits(63) for _ in range(ANCHORS)]
-                with engine.connect() as conn:
-                    for run_no in range(runs + 3):
-                        probe = [rng.getrandbits(63) for _ in range(ANCHORS)] if run_no % 2 else known
-                        started = time.perf_counter()
-                        with db.make_session_factory(engine)() as session:
-                            stories.copy_candidates(session, probe, min_shared=MIN_SHARED_ANCHORS)
-                        if run_no >= 3:
-                            timings.append((time.perf_counter() - started) * 1000)
-                engine.dispose()
-                timings.sort()
-                p95 = timings[int(len(timings) * 0.95) - 1]
-                print(f"| {backend} | {statistics.median(timings):.2f} | {p95:.2f} | {timings[-1]:.2f} |")
-            finally:
-                if backend == "postgresql":
-                    with psycopg.connect(
-                        host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
-                    ) as c:
-                        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    conn.execute(sa.text("ANALYZE"))
+            sessions = db.make_session_factory(engine)
+            timings = []
+            known = [rng.getrandbits(63) for _ in range(ANCHORS)]
+            for run_no in range(runs + 3):
+                probe = [rng.getrandbits(63) for _ in range(ANCHORS)] if run_no % 2 else known
+                started = time.perf_counter()
+                with sessions() as session:
+                    stories.copy_candidates(session, probe, min_shared=MIN_SHARED_ANCHORS)
+                if run_no >= 3:
+                    timings.append((time.perf_counter() - started) * 1000)
+            engine.dispose()
+            timings.sort()
+            p95 = timings[int(len(timings) * 0.95) - 1]
+            print(f"| {backend} | {statistics.median(timings):.2f} | {p95:.2f} | {timings[-1]:.2f} |")
 
 
 def main() -> None:
