@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Claim, SearchEntry, Share, Source
-from storage.search import SearchQuery, every_match, prepare
+from storage.search import SearchQuery, entry_with_claim, every_match, prepare
 
 __all__ = ["FIELDS", "export_records"]
 
@@ -157,12 +157,6 @@ def _records_statement(matches: sa.Select[Any]) -> sa.Select[Any]:
             share.c.user.label("shared_by"),
             entry.c.shared_at,
         )
-        .select_from(
-            found.join(entry, entry.c.id == found.c.id)
-            .join(claim, claim.c.id == entry.c.claim_id)
-            .join(article, article.c.id == entry.c.article_id)
-            .outerjoin(source, source.c.id == claim.c.source_id)
-            .outerjoin(share, share.c.id == entry.c.share_id)
-        )
+        .select_from(found.join(entry_with_claim(), entry.c.id == found.c.id))
         .order_by(found.c.id.desc())
     )

@@ -50,6 +50,7 @@ __all__ = [
     "QueryError",
     "SearchHit",
     "SearchQuery",
+    "entry_with_claim",
     "every_match",
     "fold",
     "load_hits",
@@ -791,11 +792,20 @@ def _hits_statement() -> sa.Select[Any]:
             share.c.thread_ts,
             share.c.permalink,
         )
-        .select_from(
-            entry.join(claim, claim.c.id == entry.c.claim_id)
-            .join(article, article.c.id == entry.c.article_id)
-            .outerjoin(source, source.c.id == claim.c.source_id)
-            .outerjoin(share, share.c.id == entry.c.share_id)
-        )
+        .select_from(entry_with_claim())
         .where(entry.c.id.in_(sa.bindparam("entry_ids", expanding=True)))
+    )
+
+
+def entry_with_claim() -> sa.Join:
+    """A search entry with its claim and article, and its claim's source and its share when there are:
+    what a hit (`load_hits`) and an export record (storage.export) read."""
+    entry, claim, article, source, share = (
+        model.__table__ for model in (SearchEntry, Claim, Article, Source, Share)
+    )
+    return (
+        entry.join(claim, claim.c.id == entry.c.claim_id)
+        .join(article, article.c.id == entry.c.article_id)
+        .outerjoin(source, source.c.id == claim.c.source_id)
+        .outerjoin(share, share.c.id == entry.c.share_id)
     )
