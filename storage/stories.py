@@ -79,10 +79,19 @@ def story_members(session: Session, story: int) -> list[int]:
 
 
 def earlier_share(
-    session: Session, *, article: Article, team: str, viewer_channel: str, before: dt.datetime
+    session: Session,
+    *,
+    article: Article,
+    team: str,
+    viewer_channel: str,
+    before: dt.datetime,
+    members: Sequence[int] | None = None,
 ) -> EarlierShare | None:
-    """The first share before `before` of another article of `article`'s story that the viewer may see."""
-    members = [m for m in story_members(session, story_key(article)) if m != article.id]
+    """The first share before `before` of another article of `article`'s story that the viewer may see;
+    `members` is the story's `story_members` when the caller has read them already."""
+    if members is None:
+        members = story_members(session, story_key(article))
+    members = [m for m in members if m != article.id]
     if not members:
         return None
     row = session.execute(

@@ -29,9 +29,15 @@ def reply_card(session: Session, article: models.Article, share: models.Share) -
     story shared before points at that share and lists only the claims it adds; a claim whose figure was
     claimed before (the same thing counted, close dates) gets a line saying so, or that it differs."""
     claims = repository.article_claims(session, article.id)
-    context = figure_context(session, article, claims, share)
+    members = stories.story_members(session, stories.story_key(article))
+    context = figure_context(session, claims, share, members)
     earlier = stories.earlier_share(
-        session, article=article, team=share.team, viewer_channel=share.channel, before=share.created_at
+        session,
+        article=article,
+        team=share.team,
+        viewer_channel=share.channel,
+        before=share.created_at,
+        members=members,
     )
     if earlier is None:
         return stored_card(article, claims, context)
@@ -40,17 +46,17 @@ def reply_card(session: Session, article: models.Article, share: models.Share) -
 
 
 def figure_context(
-    session: Session, article: models.Article, claims: Sequence[models.Claim], share: models.Share
+    session: Session, claims: Sequence[models.Claim], share: models.Share, story: Sequence[int]
 ) -> Context:
-    """The "Earlier: ..." and "Differs from ..." lines of a thread's claims, leaving out the story's own
-    other copies (the same wire figure in another outlet is no news)."""
+    """The "Earlier: ..." and "Differs from ..." lines of a thread's claims, leaving out the articles of
+    its own story (the same wire figure in another outlet is no news)."""
     found = figures.earlier_figures(
         session,
         claim_ids=[c.id for c in claims if c.shown],
         team=share.team,
         viewer_channel=share.channel,
         relate=relate,
-        exclude_articles=stories.story_members(session, stories.story_key(article)),
+        exclude_articles=story,
     )
     today = share.created_at.date()
     return {
