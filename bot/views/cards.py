@@ -75,8 +75,15 @@ def stored_card(
     article: models.Article, claims: Sequence[models.Claim], context: Context | None = None
 ) -> ArticleCard:
     """A card of stored claims (threads, digests, App Home), keeping what `thread_claims` keeps."""
-    spans = [(c.start, c.end, c.source.name if c.source else None) for c in claims]
-    shown = [claims[i] for i in readable(spans, [c.shown for c in claims])]
+    return _card(article, stored_readable(claims), context)
+
+
+def _card(
+    article: models.Article,
+    shown: Sequence[models.Claim],
+    context: Context | None,
+    same_story: SameStory | None = None,
+) -> ArticleCard:
     return ArticleCard(
         title=article.title,
         url=article.canonical_url,
@@ -85,7 +92,14 @@ def stored_card(
         claims=[claim_line(c, context) for c in shown],
         total_claims=len(shown),
         article_id=article.id,
+        same_story=same_story,
     )
+
+
+def stored_readable(claims: Sequence[models.Claim]) -> list[models.Claim]:
+    """The stored claims a reader sees, in order (`readable`)."""
+    spans = [(c.start, c.end, c.source.name if c.source else None) for c in claims]
+    return [claims[i] for i in readable(spans, [c.shown for c in claims])]
 
 
 def card_from_shared(item: repository.SharedArticle) -> ArticleCard:
@@ -149,9 +163,7 @@ def story_card(
     context: Context | None = None,
 ) -> ArticleCard:
     """A copy's card: a line pointing at the story's earlier share, and only the claims it adds."""
-    card = stored_card(article, claims, context)
-    spans = [(c.start, c.end, c.source.name if c.source else None) for c in claims]
-    readable_claims = [claims[i] for i in readable(spans, [c.shown for c in claims])]
+    readable_claims = stored_readable(claims)
     new = [c for c in readable_claims if not repeats(c, earlier_claims)]
     note = SameStory(
         permalink=earlier.permalink,
@@ -163,5 +175,4 @@ def story_card(
         same_claims=len(readable_claims) - len(new),
         of_claims=len(readable_claims),
     )
-    lines = [claim_line(c, context) for c in new]
-    return replace(card, claims=lines, total_claims=len(new), same_story=note)
+    return _card(article, new, context, note)
