@@ -25,6 +25,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from bot import logs
 from bot.config import Settings
 from bot.entry.runtime import Runtime, assemble_runtime
+from bot.pipeline import warm_up
 from bot.services import Services, shared_pipeline
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,9 @@ class ClaimbotWSGI:
     def preload(self) -> None:
         """Everything slow, before gunicorn listens and forks: the spaCy pipeline (seconds to load,
         read-only after, shared by the workers' memory), the schema check and the Bolt app (Slack's
-        auth.test). No thread is started and no connection is kept: neither may cross a fork."""
-        shared_pipeline(self.settings.spacy_model)
+        auth.test), and a sample page's analysis (bot/pipeline.py:warm_up). No thread is started and no
+        connection is kept: neither may cross a fork."""
+        warm_up(shared_pipeline(self.settings.spacy_model))
         with self._lock:
             self._runtime = assemble_runtime(self.settings)
             self._runtime.services.engine.dispose()  # each worker opens its own connections

@@ -27,24 +27,32 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _warm_before_fork(settings: Settings) -> None:
-    """Load the spaCy pipeline (and the modules a share job needs) in the worker's main process, before
-    its pool forks: each child starts warm, sharing the model's memory, and the first share after a start
-    waits for its page, not for the model. Each child then lowers its CPU priority
-    (CLAIMBOT_WORKER_NICE): on a machine it shares with `claimbot serve`, Slack's acks and /claims come
-    before analysis, which only makes a reply a little later; alone on its machine it changes nothing."""
+def _warm_before_fork(settings: Settings, state: _WorkerState) -> None:
+    """Load the spaCy pipeline and take a sample page through the analysis (bot/pipeline.py:warm_up) in
+    the worker's main process, before its pool forks: each child starts warm, sharing the model's memory,
+    and the first share after a start waits for its page, not for the model. Each child then builds its
+    services (the schema check, its first database connection, the Slack clients: about 0.35 s) before
+    it takes a task, and lowers its CPU priority (CLAIMBOT_WORKER_NICE): on a machine it shares with
+    `claimbot serve`, Slack's acks and /claims come before analysis, which only makes a reply a little
+    later; alone on its machine it changes nothing."""
 
-    @worker_process_init.connect(weak=False, dispatch_uid="claimbot-nice")
-    def _nice(**_: object) -> None:
+    @worker_process_init.connect(weak=False, dispatch_uid="claimbot-child")
+    def _child(**_: object) -> None:
         if settings.worker_nice > 0:
             os.nice(settings.worker_nice)
+        try:
+            state.get()
+            logger.info("pool process %d ready: services built before its first task", os.getpid())
+        except Exception:  # the database is away: the first task builds them, and says why it cannot
+            logger.warning("worker services not ready at start; the first task will retry", exc_info=True)
 
     @worker_init.connect(weak=False, dispatch_uid="claimbot-warm")
     def _warm(**_: object) -> None:
         from bot.jobs import shares  # noqa: F401  (the job's imports: trafilatura, the extractor)
+        from bot.pipeline import warm_up
         from bot.services import shared_pipeline
 
-        shared_pipeline(settings.spacy_model)
+        warm_up(shared_pipeline(settings.spacy_model))
 
 
 def _stop_gracefully(settings: Settings, state: _WorkerState) -> None:
@@ -129,7 +137,7 @@ def create_celery(settings: Settings, *, graceful_stop: bool = False) -> Celery:
     state = _WorkerState(settings)
     if graceful_stop:  # a `celery worker` process
         _stop_gracefully(settings, state)
-        _warm_before_fork(settings)
+        _warm_before_fork(settings, state)
 
     # shared=False: each app keeps its own tasks (Celery otherwise routes a name to the first app's closure).
     @app.task(name="claimbot.process_shares", shared=False)

@@ -55,6 +55,8 @@ def test_a_celery_worker_on_sigterm_frees_what_it_holds_and_exits(
     services = Services.create(settings)
     try:
         _wait(lambda: b"ready." in log.read_bytes(), 60, "the worker never got ready")
+        # its pool process builds its services (schema check, connection, Slack clients) before any task
+        _wait(lambda: b"services built before its first task" in log.read_bytes(), 30, "pool not warmed")
         with services.transaction() as session:
             share, _ = repository.record_share(
                 session, team=ACME, channel=NEWS, message_ts="1.1", url=page_server.url("slow?seconds=30")
