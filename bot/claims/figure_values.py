@@ -24,6 +24,7 @@ NEAR_HEDGES = (
 )
 ABOUT_HEDGES = ("about", "around", "roughly", "approximately", "some", "somewhere around", "an estimated")
 JUST_OVER = ("just over", "slightly more than", "a little over", "just above", "slightly over")
+_VAGUE = re.compile(r"\b(?:tens|dozens|scores|hundreds|thousands|millions|billions|trillions)\b", re.I)
 _CURRENCY = re.compile(r"[$€£]")
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""))
 NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?\s*(million|billion|trillion|thousand|hundred|bn|m|k)?\b", re.I)
@@ -117,3 +118,20 @@ def interval(value: float, text: str, bound: str, upper: float | None = None) ->
 def firm(text: str) -> bool:
     """Written in digits: "hundreds" or "tens of thousands" never differ from anything."""
     return any(ch.isdigit() for ch in text)
+
+
+def vague(text: str) -> bool:
+    """A plural of a magnitude without digits ("hundreds", "tens of thousands"): it spans a whole order of
+    magnitude, so it is neither the same count as a figure nor one that differs from it."""
+    return not firm(text) and bool(_VAGUE.search(text))
+
+
+def reach(value: float, low: float, high: float | None) -> float:
+    """The upper end a figure is taken to reach when it is matched with another: its interval's, or for an
+    open bound ("more than 2,870", no upper end) the next step of its rounding. A writer puts a bound just
+    under the real value, rounded down: "more than 4.59 million" is below 4.6 million, "more than 36
+    million" below 37 million, so "at least 100 children" is true of "4.6 million cases" but is not the same
+    count. Only for "same" and for a tally's growth: an open bound never conflicts with a larger figure."""
+    if high is not None:
+        return high
+    return value + 2 * max(value - low, 0.0)  # low is the bound less half a step of its rounding

@@ -8,35 +8,44 @@ section; this module says how they are used.
 **A measure** is a key and some qualifiers. The key is what must be equal for two figures to be compared at
 all: ``unit/thing/population/anchor``, e.g. ``count/deaths/military/russia`` ("5,840 Russian servicemen
 killed"), ``count/cases/-/us``, ``percent/unemployment_rate/-/us``, ``count/delegates/-/clinton``; a
-projection's key starts with ``projected:``, so forecasts only ever meet forecasts.
+projection's key starts with ``projected:``, so forecasts only ever meet forecasts, and only those for the
+same date ("by June 1"); a forecast of no said date or a hypothesis ("if", "unmitigated") has no key.
 
 - *thing*: from the counted noun ("deaths", "confirmed cases"), a verb after it ("servicemen were killed"),
   a verb taking the figure as object ("killed nearly 90,000") or a noun linked to it ("the death toll ...
   stands at 91,000"). Two cues naming different things: no key.
 - *population*, for counts of people (deaths, wounded, captured): military, civilians, children, people,
   or the counted noun itself ("protesters"). A bare figure in a claim that speaks of armed forces: no key.
+  A count of things (cases) is "-", or the group it is limited to ("100 children diagnosed").
 - *anchor*: the side for military counts ("Russian servicemen"; no side, no key), the place for the rest
   ("in the United States", "Americans", "U.S. workers"; the figure's own words first, then the claim's
-  opening, then the claim's only place; two places there: no key; none: no key), the holder for delegates and
-  votes (the candidate whose figure it is; a pronoun or two candidates: no key).
+  opening, then the claim's only place but a part's ("over half of them in Europe"); two places there: no
+  key; none: no key; England is not the UK), the holder for delegates and votes (the candidate whose figure
+  it is; a pronoun or two candidates: no key).
 - *unit*: count, percent or money (no money measure yet); a thing says which units it takes.
 
 No key at all for what only looks like a level: a change ("rose 9.2 percent", "up from 5.5%"), a figure
-compared with ("rather than the 83,000", "a record of 10.8%", "two months ago"), an alternative reading
-("the true toll", "excess deaths", "a broader measure", "combined", "an average", a poll), a figure the
-claim does not anchor. When unsure, no key: a missing line costs less than a wrong one.
+compared with ("rather than the 83,000", "a record of 10.8%", "two months ago"), a multiplier ("eight times
+higher"), a difference ("36,000 fewer people"), a rate ("0.2 deaths per hundred thousand", "4.1 deaths"), an
+alternative reading ("the true toll", "excess deaths", "a broader measure", "combined", "an average", a
+poll), a figure the claim does not anchor. When unsure, no key: a missing line costs less than a wrong one.
 
 Qualifiers (``detail``): ``cause`` (the event or disease: one attack is not all attacks), ``period`` (a
-day's, a week's or a month's figure, new cases, the running total; a running tally without one is the
-total), ``year`` (a year other than the claim's: "the 2013 election"), ``variant`` (pledged delegates, with
-superdelegates, superdelegates; a vote margin). Equal on both sides: comparable. One side only: only "same"
-may be said, except a year (nothing) and a cause (it narrows, it does not change the thing).
+day's, a week's or a month's figure, new cases or "the latest 74", a span of dates "between March 31 and May
+12", the running total; a running tally without one is the total), ``year`` (a year other than the claim's:
+"the 2013 election"), ``variant`` (pledged delegates, with superdelegates, superdelegates; a vote margin),
+``setting`` (deaths "in hospitals", "in nursing homes"), ``horizon`` (a forecast's date). Equal on both
+sides: comparable. One side only: only "same" may be said, except a year or a setting (nothing) and a cause
+(it narrows, it does not change the thing).
 
 **Intervals.** Each figure stands for an interval from its rounding and its bound: "36 million" is
 35.5–36.5 million (a number keeps at least two significant digits: "37,000" is ±500, "5,840" ±5),
-"about 5,840" ±10 %, "more than 2,870" [2,870, ∞), "nearly 80,000" [72,000, 80,000], "up to 40" [0, 40],
-"100,000 to 110,000" the range (10 % wider when "around" it), "in the 25 percent range" about 25,
-"hundreds" [200, ∞) and never firm enough to differ.
+"about 5,840" ±10 %, "more than 2,870" [2,870, ∞) ("surpassed 36,000" too), "nearly 80,000" [72,000,
+80,000], "up to 40" [0, 40], "100,000 to 110,000" the range (10 % wider when "around" it), "in the 25
+percent range" about 25, "hundreds" [200, ∞) and never firm enough to differ. An open bound is true of any
+larger figure, so it never differs from one; but a writer puts it just under the real value, so for "same"
+and for a tally's growth it reaches only the next step of its rounding ("more than 2,870" up to 2,880:
+`figure_values.reach`).
 
 A figure that names no thing counts what the figure before it counts when it is a part of it ("330,000
 deaths ..., including about 94,000 in the U.S."), its total ("8,764 new cases ..., bringing the total to
@@ -45,15 +54,16 @@ candidate's ("Ted Cruz has 370 delegates, Marco Rubio has 163"); a part or a com
 
 **Relations** (`relate`), same measure and comparable qualifiers:
 
-- *same*: the intervals meet.
-- *update*: they do not, and the difference is a running tally moving on (a later figure within the thing's
-  daily growth; on the same day, either order), or the dates differ, or it is one source's own figure
-  changing. Shown as "Earlier", never as a conflict. Not for a day's, a week's or new figures said on two
-  days: those are two periods, not one figure moving on (nothing is shown).
-- *differs*: they do not meet, the figures come from two different known sources, no more than
-  DIFFERS_DAYS apart, both firm (digits, not "hundreds"), neither a projection, and a running tally cannot
-  explain the gap (a tally that shrank, or grew faster than its growth allows).
-- nothing otherwise.
+- *same*: the intervals meet (an open bound up to its reach); never for a vague figure ("tens of
+  thousands": an order of magnitude is not a count).
+- *update*: they do not, and for a running tally the difference is the tally moving on (a later figure
+  within the thing's daily growth; on the same day, either order); for another measure the dates differ or
+  it is one source's own figure changing. Shown as "Earlier", never as a conflict. Not for a day's, a week's
+  or new figures said on two days: those are two periods, not one figure moving on (nothing is shown).
+- *differs*: they do not meet (an open bound unbounded), the figures come from two different known sources,
+  no more than DIFFERS_DAYS apart, both firm (digits, not "hundreds"), neither a projection, and a running
+  tally cannot explain the gap (a tally that shrank, or grew faster than its growth allows).
+- nothing otherwise: a tally that shrank or jumped is no update, whoever said it and whenever.
 """
 
 from __future__ import annotations
@@ -61,7 +71,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, Protocol
@@ -74,8 +84,10 @@ from .figure_values import (
     figure_value,
     firm,
     interval,
+    reach,
     stem,
     unit_of,
+    vague,
 )
 from .lexicon import load_lexicon
 
@@ -217,6 +229,12 @@ class _Words:
     pronouns: frozenset[str]
     first_person: frozenset[str]
     time_nouns: frozenset[str]
+    passing_verbs: frozenset[str]
+    differences: frozenset[str]
+    rate_nouns: frozenset[str]
+    per_head: re.Pattern[str]
+    settings: list[tuple[re.Pattern[str], str]]
+    hypotheses: re.Pattern[str] | None
 
 
 @cache
@@ -247,8 +265,10 @@ def _words() -> _Words:
     )
     places = []
     for key, names in raw["places"].items():
-        # case kept: "US" is a place and "us" is not; "U.S." ends in a dot, so no \b after it
-        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        # case kept: "US" is a place and "us" is not; "U.S." ends in a dot, so no \b after it. A name written
+        # in lower case ("worldwide") may open a sentence: "Worldwide, the virus has killed over 286,000"
+        spellings = set(names) | {n[:1].upper() + n[1:] for n in names if n == n.lower()}
+        alternatives = "|".join(re.escape(n) for n in sorted(spellings, key=len, reverse=True))
         places.append((re.compile(r"(?<![\w.])(?:" + alternatives + r")(?:'s|’s|’|')?(?![\w])"), key))
     short = raw["delegates_short"]
     margins = raw["vote_margins"]
@@ -280,6 +300,15 @@ def _words() -> _Words:
         pronouns=frozenset(raw["pronoun_holders"]),
         first_person=frozenset(raw["first_person"]),
         time_nouns=frozenset(raw["time_nouns"]),
+        passing_verbs=frozenset(raw["passing_verbs"]),
+        differences=frozenset(raw["differences"]),
+        rate_nouns=frozenset(raw["rate_nouns"]),
+        per_head=re.compile(
+            r"^\s*(?:" + "|".join(re.escape(w) for w in raw["per_units"]) + r")\b\s*"
+            r"(?:$|\d|(?:" + "|".join(re.escape(w) for w in raw["per_unit_heads"]) + r")\b)"
+        ),
+        settings=[(_compiled(words), name) for name, words in raw["settings"].items()],
+        hypotheses=_phrases(raw["hypotheses"]),
     )
 
 
@@ -514,8 +543,10 @@ def _measured(
     bound = str(q.get("bound") or "exact")
     if value is None or unit not in thing.units:
         return None
-    if _compared(ctx) or _variant(ctx):
+    if _compared(ctx) or _variant(ctx) or _rate(ctx, unit, text):
         return None
+    if bound in ("exact", "at_least") and text[:1].isdigit() and _passed(ctx):
+        bound, text = "at_least", f"more than {text}"  # "the death toll has surpassed 36,000"
     causes = _causes(claim, ctx)
     if thing.needs_cause and thing.needs_cause not in _all_causes(claim):
         return None
@@ -534,6 +565,8 @@ def _measured(
         if found is None:
             return None
         population = found
+    else:
+        population = _group(ctx) or population
     if thing.anchor == "holder":
         anchor = _holder(claim, ctx)
         place = _local_place(claim, ctx, f)
@@ -563,6 +596,14 @@ def _measured(
         qualifiers["year"] = year
     if variant:
         qualifiers["variant"] = variant
+    setting = _setting(ctx) if thing.tally else None
+    if setting:
+        qualifiers["setting"] = setting
+    if projected:
+        horizon = _horizon(claim, ctx, f, first)
+        if horizon is None:
+            return None  # a forecast of no said date, or a hypothesis: models and scenarios are not one count
+        qualifiers["horizon"] = horizon
     key = f"{unit}/{thing.name}/{population}/{anchor}"
     measure = Measure(
         key=(PROJECTED + key) if projected else key,
@@ -605,13 +646,32 @@ def _trimmed_left(left: str) -> str:
 
 
 def _compared(ctx: _Context) -> bool:
-    """A starting point, a change, a record or a figure compared with, not the level reported."""
+    """A starting point, a change, a record, a figure compared with or a multiplier ("eight times higher"),
+    or a difference ("36,000 fewer people would have died"): not the level reported."""
     w = _words()
     before = w.comparisons_before
     if before is not None and before.search(_trimmed_left(ctx.left)):
         return True
+    if set(ctx.counted.split()) & w.differences or set(ctx.after.split()[:1]) & w.differences:
+        return True
     after = w.comparisons_after
     return after is not None and bool(after.search(_first_words(ctx.after, 4)))
+
+
+def _rate(ctx: _Context, unit: str, text: str) -> bool:
+    """A rate, not a count: "0.2 deaths per hundred thousand population", "per capita"; and a count written
+    with decimals and no "million" ("4.1 deaths"), which no count of whole things is."""
+    if _words().per_head.match(ctx.after):
+        return True
+    number = NUMBER.search(text)
+    return unit == COUNT and number is not None and bool(number.group(2)) and not number.group(3)
+
+
+def _passed(ctx: _Context) -> bool:
+    """A verb of passing right before the figure ("surpassed 36,000", "cases top 1.4 million"): a lower
+    bound, as "more than" is."""
+    words = _trimmed_left(ctx.left).split()
+    return bool(words) and words[-1].strip(",\"'") in _words().passing_verbs
 
 
 def _first_words(text: str, n: int) -> str:
@@ -706,10 +766,13 @@ def _linked_thing(ctx: _Context) -> _Thing | None:
         return None
     window = " ".join(words[-LINK_WORDS - 1 : -1])
     best: tuple[int, _Thing] | None = None
+    rates = _words().rate_nouns
     for thing in _words().things.values():
         if thing.nouns is None:
             continue
         for m in thing.nouns.finditer(window):
+            if set(window[m.end() :].split()[:1]) & rates:
+                continue  # "death rates are at least eight times higher": a rate, not deaths
             if best is None or m.end() > best[0]:
                 best = (m.end(), thing)
     return best[1] if best else None
@@ -797,6 +860,16 @@ def _population(claim: _Claim, ctx: _Context) -> str | None:
     return stem(last)
 
 
+def _group(ctx: _Context) -> str | None:
+    """Who a count of things (cases) is limited to, when its counted noun or the words after it name a group
+    of people other than people at large: "at least 100 children ... diagnosed", "cases among children"."""
+    found = _population_of(ctx.counted) if ctx.counted else None
+    if found is None:
+        among = re.match(r"\s*(?:among|in)\s+(?:the\s+)?([a-z\-]+)", ctx.after)
+        found = _population_of(among.group(1)) if among else None
+    return found if found not in (None, "people") else None
+
+
 # --- what it is about ----------------------------------------------------------------------------------
 
 
@@ -848,8 +921,9 @@ def _one(places: Sequence[tuple[int, str]]) -> str | bool | None:
 
 def _place(claim: _Claim, ctx: _Context, f: _Located, first: int, *, own_only: bool = False) -> str | None:
     """The place a figure is about: its own words (the counted noun, a place right after it, before it in
-    its clause), then the claim's opening, then the claim's only place. Several at one step: unsure.
-    `own_only`: a part of an earlier figure ("including 94,000 in the U.S.") names its own place or none."""
+    its clause), then the claim's opening, then the claim's only place, leaving out a part's place ("over
+    half of them in Europe"). Several at one step: unsure. `own_only`: a part of an earlier figure
+    ("including 94,000 in the U.S.") names its own place or none."""
     counted_places = [
         (0, k) for p, k in _words().places for _ in p.finditer(_original(claim, f, ctx.counted))
     ]
@@ -858,8 +932,8 @@ def _place(claim: _Claim, ctx: _Context, f: _Located, first: int, *, own_only: b
     steps.append(_places_in(claim, f.end, right_end))
     steps.append(_places_in(claim, f.start - len(ctx.left_clause), f.start))
     if not own_only:
-        steps.append(_places_in(claim, 0, first))
-        steps.append(_places_in(claim, 0, len(claim.content)))
+        steps.append(_whole_places(claim, 0, first))
+        steps.append(_whole_places(claim, 0, len(claim.content)))
     for places in steps:
         one = _one(places)
         if one is False:
@@ -867,6 +941,20 @@ def _place(claim: _Claim, ctx: _Context, f: _Located, first: int, *, own_only: b
         if isinstance(one, str):
             return one
     return None
+
+
+_PART_OF = re.compile(r"\b(?:including|of them|of those|of whom|of which|among them|among whom)\b")
+
+
+def _whole_places(claim: _Claim, start: int, end: int) -> list[tuple[int, str]]:
+    """The places of content[start:end] but those of a part, in a clause that says so ("killed more than
+    280,000, over half of them in Europe", "including 150,000 in Europe"): where a part is, not the whole."""
+    kept = []
+    for at, key in _places_in(claim, start, end):
+        cuts = list(_BOUNDARY.finditer(claim.low, 0, at))
+        if not _PART_OF.search(claim.low, cuts[-1].end() if cuts else 0, at):
+            kept.append((at, key))
+    return kept
 
 
 def _original(claim: _Claim, f: _Located, counted: str) -> str:
@@ -1046,6 +1134,9 @@ def _period(claim: _Claim, ctx: _Context, f: _Located, variant: str | None) -> s
     rate = re.match(r"\s*(?:a|per|each|every)\s+(day|week|month|year)\b", ctx.after)
     if rate:
         return "per " + rate.group(1)  # "2,000 deaths a day": a rate, not a count
+    span = _DATE_SPAN.search(text)
+    if span:  # "died ... between March 31 and May 12": those weeks' figure, not the running total
+        return "span:" + "-".join(_day_key(day) for day in span.groups() if day)
     original = claim.content[f.start - len(ctx.left_clause) : f.end + len(ctx.right_clause)]
     month = _MONTH.search(original)
     for name in ("day", "week", "month"):
@@ -1061,6 +1152,54 @@ def _period(claim: _Claim, ctx: _Context, f: _Located, variant: str | None) -> s
         return "new"  # "8,764 new cases", "another 3.2 million" (not "2.5 million more votes than")
     if "total" in found or "year" in found:
         return "year" if "year" in found and "total" not in found else "total"
+    return None
+
+
+_DAY = r"(?:(?:" + "|".join(_MONTHS) + r")(?:\s+\d{1,2}(?!\d))?|\d{1,2}\s+(?:" + "|".join(_MONTHS) + r"))"
+_DATE_SPAN = re.compile(
+    r"\bbetween\s+(" + _DAY + r")\s+and\s+(" + _DAY + r")\b"
+    r"|\bfrom\s+(" + _DAY + r")\s+(?:to|through|until|till)\s+(" + _DAY + r")\b"
+)
+
+
+def _day_key(day: str) -> str:
+    """ "march 31", "31 march" -> "mar31"."""
+    words = day.split()
+    month = next(w for w in words if not w.isdigit())
+    return month[:3] + "".join(w for w in words if w.isdigit())
+
+
+def _setting(ctx: _Context) -> str | None:
+    """Where a running tally is limited to: "died ... in hospitals", "deaths in nursing homes". Several: the
+    first named is enough to keep it apart from the whole count."""
+    text = ctx.left_clause + " # " + ctx.counted + " " + ctx.right_clause
+    for pattern, name in _words().settings:
+        if pattern.search(text):
+            return name
+    return None
+
+
+_HORIZON = re.compile(
+    r"\b(?:by|through|until|before)\s+(?:the\s+time\s+)?"
+    r"((?:the\s+)?(?:(?:end|middle|start|beginning)\s+of\s+(?:the\s+)?|early\s+|mid-?|late\s+)?"
+    r"(?:(?:" + "|".join(_MONTHS) + r")(?:\s+\d{1,2}(?!\d))?"
+    r"|year|summer|fall|autumn|winter|spring|(?:19|20)\d\d))\b"
+)
+
+
+def _horizon(claim: _Claim, ctx: _Context, f: _Located, first: int) -> str | None:
+    """The date a forecast is for ("by June 1", "by early August", "by the end of the year"): in its own
+    clause, else, for the claim's first figure, in the claim's opening ("By June 1, Redfield said, more than
+    100,000 ..."). None for a hypothesis ("if", "unmitigated", "would have died"): a scenario, not a date."""
+    hypotheses = _words().hypotheses
+    own = ctx.left + " # " + ctx.right_clause
+    if hypotheses is not None and hypotheses.search(own):
+        return None
+    places = [ctx.right_clause, ctx.left_clause] + ([ctx.left] if f.start == first else [])
+    for text in places:
+        m = _HORIZON.search(text)
+        if m:
+            return re.sub(r"^the_", "", re.sub(r"\W+", "_", m.group(1)).strip("_"))
     return None
 
 
@@ -1141,8 +1280,8 @@ def _fit(a: str, b: str) -> str | None:
         if key in da and key in db:
             if da[key] != db[key]:
                 return None
-        elif key == "year":
-            return None
+        elif key in ("year", "setting"):
+            return None  # another year's figure; deaths in hospitals are not all deaths
         elif key != "cause":
             fit = "same"
     return fit
@@ -1161,7 +1300,9 @@ def relate(new: Comparable, old: Comparable) -> Relation | None:
     fit = _fit(new.detail, old.detail)
     if fit is None:
         return None
-    if _meet(new, old):
+    if vague(new.text) or vague(old.text):
+        return None  # "tens of thousands" spans an order of magnitude: never the same count, never a conflict
+    if _meet(new, old, _reach):
         return "same"
     if fit != "all":
         return None
@@ -1171,33 +1312,53 @@ def relate(new: Comparable, old: Comparable) -> Relation | None:
     periodic = period not in (None, "total")
     if periodic and not str(period).startswith("month:") and days != 0:
         return None  # "last week" said on two days: two weeks, two figures, neither an update of the other
-    if thing is not None and thing.tally and not periodic and _moved_on(new, old, days, thing):
-        return "update"
-    same_source = new.source is not None and new.source == old.source
-    if (
-        abs(days) <= DIFFERS_DAYS
-        and new.source is not None
-        and old.source is not None
-        and not same_source
-        and firm(new.text)
-        and firm(old.text)
-        and not new.measure.startswith(PROJECTED)
-    ):
+    if thing is not None and thing.tally and not periodic:
+        if _moved_on(new, old, days, thing):
+            return "update"
+        # it shrank, or grew faster than it grows: no update of one running tally, maybe two counts
+        return "differs" if _conflict(new, old, days) else None
+    if _conflict(new, old, days):
         return "differs"
+    if _meet(new, old):
+        return None  # an open bound true of a figure far beyond it: neither the same count nor a change
+    same_source = new.source is not None and new.source == old.source
     if days != 0 or same_source:
         return "update"
     return None
 
 
-def _meet(a: Comparable, b: Comparable) -> bool:
-    a_high = math.inf if a.high is None else a.high
-    b_high = math.inf if b.high is None else b.high
-    return a.low <= b_high and b.low <= a_high
+def _conflict(new: Comparable, old: Comparable, days: int) -> bool:
+    """Two known sources' firm figures, no more than DIFFERS_DAYS apart, neither a projection, that cannot
+    both be true (an open bound is true of any larger figure)."""
+    return (
+        abs(days) <= DIFFERS_DAYS
+        and new.source is not None
+        and old.source is not None
+        and new.source != old.source
+        and firm(new.text)
+        and firm(old.text)
+        and not new.measure.startswith(PROJECTED)
+        and not _meet(new, old)
+    )
+
+
+def _open(f: Comparable) -> float:
+    return math.inf if f.high is None else f.high
+
+
+def _reach(f: Comparable) -> float:
+    return reach(f.value, f.low, f.high)
+
+
+def _meet(a: Comparable, b: Comparable, upper: Callable[[Comparable], float] = _open) -> bool:
+    """The two intervals overlap; `upper` gives an open bound's upper end (none, or its reach)."""
+    return a.low <= upper(b) and b.low <= upper(a)
 
 
 def _moved_on(new: Comparable, old: Comparable, days: int, thing: _Thing) -> bool:
     """A running tally that moved the way it moves, no faster than its growth a day (the same day: either
-    way, one day's growth: two tallies of one day are taken at different hours)."""
+    way, one day's growth: two tallies of one day are taken at different hours). An open bound grows from its
+    reach: "at least eight" does not grow into "more than 66,000"."""
     allowance = (1 + thing.growth) ** (abs(days) + 1)
     if days == 0:
         small, large = sorted((new, old), key=lambda f: f.value)
@@ -1209,5 +1370,4 @@ def _moved_on(new: Comparable, old: Comparable, days: int, thing: _Thing) -> boo
 
 
 def _within(small: Comparable, large: Comparable, allowance: float) -> bool:
-    small_high = math.inf if small.high is None else small.high
-    return large.low <= small_high * allowance
+    return large.low <= _reach(small) * allowance

@@ -114,6 +114,12 @@ def _hedge_start(doc: Doc, first: Token, lexicon: Lexicon) -> tuple[int, tuple[s
     return i, ()
 
 
+def _passed(doc: Doc, first: int, lexicon: Lexicon) -> bool:
+    """A verb of passing right before the number ("the death toll has surpassed 36,000", "cases top 1.4
+    million"): a lower bound, as "more than" is (the lexicon's measures.passing_verbs)."""
+    return first > 0 and doc[first - 1].lower_ in lexicon.measures.get("passing_verbs", ())
+
+
 def _counted(group: list[Token]) -> str:
     """The noun phrase the number counts: its head noun with the modifiers in between, or else the run of
     adjectives and nouns right after it ("two dozen officers", where the parser loses the head, or
@@ -182,7 +188,8 @@ def find_quantities(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[Q
         value, vague = parsed
         first, hedge = _hedge_start(doc, group[0], lexicon)
         first = max(first, start)
-        bound = lexicon.quantity_bounds.get(hedge) or ("at_least" if vague else "exact")
+        passed = not hedge and _passed(doc, first, lexicon)
+        bound = lexicon.quantity_bounds.get(hedge) or ("at_least" if vague or passed else "exact")
         s = doc[first].idx
         e = group[-1].idx + len(group[-1].text)
         phrase = doc[first : group[-1].i + 1].text
