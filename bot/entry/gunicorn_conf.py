@@ -1,9 +1,9 @@
-"""gunicorn settings for `claimbot serve`: load once in the master, build each worker before it serves.
+"""gunicorn settings for `claimbot serve`: load once in the master; each worker serves it at once.
 
 ``preload_app``: the master assembles the app (the spaCy pipeline, the schema check, the Bolt app) before
 it opens its socket, so nothing listens before it can answer, and the workers share the pipeline's
 memory (copy-on-write). ``post_worker_init``: each worker starts its runtime (its own connections, job
-threads, clocks) before it accepts its first request, with the app's log lines on stderr (bot/logs.py);
+threads, clocks) beside its first requests, with the app's log lines on stderr (bot/logs.py);
 ``worker_exit`` closes it.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
 from typing import Any
 
 preload_app = True
@@ -35,7 +36,17 @@ def post_worker_init(worker: Any) -> None:
 
     settings = worker.wsgi.settings
     logs.configure(settings.log_level, settings.log_format)
-    worker.wsgi.start()
+    # A request needs only the app the master built; the runtime's clocks and its sweep of work left
+    # behind (a database round trip or two, 40-60 ms) start beside the first requests, not before them.
+    threading.Thread(target=_start_runtime, args=(worker,), name="claimbot-start", daemon=True).start()
+
+
+def _start_runtime(worker: Any) -> None:
+    try:
+        worker.wsgi.start()
+    except Exception:  # as when it ran before the first request: the worker stops and gunicorn replaces it
+        logging.getLogger(__name__).exception("worker %d could not start its runtime; stopping", os.getpid())
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def worker_exit(server: Any, worker: Any) -> None:

@@ -79,7 +79,7 @@ class ClaimbotWSGI:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return self._health(start_response)
-        if self._runtime is None or not self._runtime.started:
+        if self._handler is None:  # not preloaded (a server other than `claimbot serve`): build it now
             self.start()
         assert self._handler is not None
         return self._handler(environ, start_response)

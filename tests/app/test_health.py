@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
+import time
 from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Settings
 from bot.entry.web import ClaimbotWSGI, database_problem
 from bot.services import Services
 from bot.slack_standin import SlackStandin
-from tests.plugins.app import app_settings
+from tests.plugins.app import SIGNING_SECRET, app_settings
 
 UNREACHABLE = "postgresql://postgres@127.0.0.1:1/claimbot"  # nothing listens on port 1
 
@@ -61,5 +66,31 @@ def test_the_preloaded_app_crosses_a_fork_with_no_thread_and_no_connection(
         app.start()
         assert {"claimbot-resume", "claimbot-digests"} <= {t.name for t in threading.enumerate()}
         assert call(app, "/healthz") == ("200 OK", {"ok": True})
+    finally:
+        app.close()
+
+
+def test_a_preloaded_worker_answers_before_its_runtime_has_started(
+    fresh_db_url: str, standin: SlackStandin, nlp: Any
+) -> None:
+    """gunicorn starts a worker's runtime beside its first requests: the app the master built answers a
+    signed request from Slack (here its URL check) without waiting for the clocks and the sweep."""
+    app = ClaimbotWSGI(app_settings(fresh_db_url, standin))
+    app.preload()
+    try:
+        body = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "t"}).encode()
+        ts = str(int(time.time()))
+        signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)
+        environ = {
+            "PATH_INFO": "/slack/events", "REQUEST_METHOD": "POST", "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
+            "HTTP_X_SLACK_REQUEST_TIMESTAMP": ts,
+            "HTTP_X_SLACK_SIGNATURE": signature,
+        }  # fmt: skip
+        setup_testing_defaults(environ)
+        seen: dict[str, str] = {}
+        answer = b"".join(app(environ, lambda status, headers: seen.update(status=status)))
+        assert (seen["status"], b"c-123" in answer) == ("200 OK", True), answer
+        assert app._runtime is not None and not app._runtime.started
     finally:
         app.close()
