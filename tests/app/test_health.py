@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import threading
 import time
 from typing import Any
@@ -63,8 +64,11 @@ def test_the_preloaded_app_crosses_a_fork_with_no_thread_and_no_connection(
         assert runtime.services.engine.pool.checkedout() == 0
         assert runtime.services.engine.pool.checkedin() == 0
         assert call(app, "/healthz") == ("503 Service Unavailable", {"ok": False, "problem": "starting"})
+        sys.setswitchinterval(0.005)  # Python's default, whatever an earlier test's runtime set
         app.start()
         assert {"claimbot-resume", "claimbot-digests"} <= {t.name for t in threading.enumerate()}
+        # the ack and search threads get the GIL back within 1 ms while an analysis runs in the process
+        assert sys.getswitchinterval() <= 0.001
         assert call(app, "/healthz") == ("200 OK", {"ok": True})
     finally:
         app.close()
