@@ -5,51 +5,22 @@ works. The sentences are of the kind a run over real articles showed going wrong
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
-from dataclasses import dataclass
+from functools import partial
 
 import pytest
 from spacy.language import Language
 
 from bot.claims.figure_values import reach, vague
 from bot.claims.lexicon import load_lexicon
-from bot.claims.measures import MeasuredFigure, measure_figures, relate
+from bot.claims.measures import relate
 from bot.claims.quantities import find_quantities
+from tests.claims import figures
+from tests.claims.figures import Fig, fig
 
-Q = tuple[str, float, str, str]  # text, value, counted, bound: a stored quantity
 MAY = {d: dt.date(2020, 5, d) for d in range(1, 32)}
-
-
-def measured(content: str, *quantities: Q, entities: tuple[str, ...] = ()) -> list[MeasuredFigure | None]:
-    stored = [{"text": t, "value": v, "counted": c, "bound": b} for t, v, c, b in quantities]
-    return measure_figures(stored, content, entities=entities, year=2020)
-
-
-def one(content: str, quantity: Q, entities: tuple[str, ...] = ()) -> MeasuredFigure | None:
-    return measured(content, quantity, entities=entities)[0]
-
-
-def key(content: str, quantity: Q, entities: tuple[str, ...] = ()) -> str | None:
-    figure = one(content, quantity, entities)
-    return figure.measure.key if figure is not None else None
-
-
-@dataclass(frozen=True)
-class Fig:
-    measure: str
-    detail: str
-    value: float
-    low: float
-    high: float | None
-    text: str
-    day: dt.date
-    source: Hashable | None
-
-
-def fig(figure: MeasuredFigure | None, day: dt.date, source: str | None) -> Fig:
-    assert figure is not None
-    m = figure.measure
-    return Fig(m.key, m.detail, figure.value, figure.low, figure.high, figure.text, day, source)
+measured = partial(figures.measured, year=2020)
+one = partial(figures.one, year=2020)
+key = partial(figures.key, year=2020)
 
 
 def us_deaths(text: str, value: float, bound: str, day: int, source: str) -> Fig:

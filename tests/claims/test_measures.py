@@ -5,8 +5,6 @@ the issue names; the last test runs the real extractor on the sample articles.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,25 +14,9 @@ from bot.claims import extract_claims
 from bot.claims.figure_values import figure_value, interval, rounding_step, unit_of
 from bot.claims.measures import MeasuredFigure, measure_figures, relate
 from bot.reading.article import extract_article
+from tests.claims.figures import Fig, Q, fig, key, measured, one
 
 REPO = Path(__file__).resolve().parents[2]
-
-Q = tuple[str, float, str, str]  # text, value, counted, bound: a stored quantity
-
-
-def measured(content: str, *quantities: Q, entities: tuple[str, ...] = (), **kw: object) -> list:
-    stored = [{"text": t, "value": v, "counted": c, "bound": b} for t, v, c, b in quantities]
-    return measure_figures(stored, content, entities=entities, **kw)  # type: ignore[arg-type]
-
-
-def one(content: str, quantity: Q, entities: tuple[str, ...] = (), **kw: object) -> MeasuredFigure | None:
-    return measured(content, quantity, entities=entities, **kw)[0]
-
-
-def key(content: str, quantity: Q, entities: tuple[str, ...] = (), **kw: object) -> str | None:
-    figure = one(content, quantity, entities, **kw)
-    return figure.measure.key if figure is not None else None
-
 
 # --- keys -----------------------------------------------------------------------------------------------
 
@@ -405,24 +387,6 @@ def test_units_and_values_as_the_chart_reads_them() -> None:
 
 
 # --- relations --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fig:
-    measure: str
-    detail: str
-    value: float
-    low: float
-    high: float | None
-    text: str
-    day: dt.date
-    source: Hashable | None
-
-
-def fig(figure: MeasuredFigure | None, day: dt.date, source: str | None) -> Fig:
-    assert figure is not None
-    m = figure.measure
-    return Fig(m.key, m.detail, figure.value, figure.low, figure.high, figure.text, day, source)
 
 
 MAR = {d: dt.date(2022, 3, d) for d in range(1, 32)}  # MAR[2] is 2 March
