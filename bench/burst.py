@@ -492,11 +492,25 @@ def run_once(
         report_trouble(label, links, commands, result, stack)
         if args.logs is not None:  # the app's own log lines (and Celery's), kept for reading afterwards
             args.logs.mkdir(parents=True, exist_ok=True)
+            stem = label.replace(" ", "_").replace(",", "").replace("#", "").replace("×", "x")
             for log in (stack.app_log, *stack.celery_logs):
-                stem = label.replace(" ", "_").replace(",", "").replace("#", "").replace("×", "x")
-                name = f"{stem}-{log.name}"
-                shutil.copy(log, args.logs / name)
+                shutil.copy(log, args.logs / f"{stem}-{log.name}")
+            write_timeline(args.logs / f"{stem}-timeline.tsv", standin, links, commands)
     return result
+
+
+def write_timeline(path: Path, standin: SlackStandin, links: list[Sent], commands: list[Sent]) -> None:
+    """One line per request, in the order sent, with wall-clock times to find it in the server's log."""
+    replies, responses = answers(standin)
+    rows = [("link", s, replies.get(s.key)) for s in links] + [
+        ("/claims", s, responses.get(s.key)) for s in commands
+    ]
+    lines = ["kind\tsent\tack_ms\tanswered_after_ms\tkey"]
+    for kind, s, got in sorted(rows, key=lambda row: row[1].at):
+        sent = time.strftime("%H:%M:%S", time.localtime(s.at)) + f".{int(s.at % 1 * 1000):03d}"
+        after = f"{(got - s.at) * 1000:.0f}" if got else "never"
+        lines.append(f"{kind}\t{sent}\t{s.ack_ms:.0f}\t{after}\t{s.key}")
+    path.write_text("\n".join(lines) + "\n")
 
 
 def report_trouble(label: str, links: list[Sent], commands: list[Sent], result: Result, stack: Stack) -> None:
@@ -639,7 +653,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--keepalive", action="store_true", help="reuse connections to the app")
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
-    parser.add_argument("--logs", type=Path, default=None, help="copy each run's server logs here")
+    parser.add_argument(
+        "--logs",
+        type=Path,
+        default=None,
+        help="copy each run's server logs here, with a timeline of its requests",
+    )
     parser.add_argument(
         "--stored-claims",
         type=int,

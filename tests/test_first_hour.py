@@ -104,6 +104,21 @@ def test_run_checks_the_bot_token_then_the_app_token(slack_env: dict[str, str]) 
 
 
 @pytest.mark.backends("sqlite")
+def test_run_loads_the_model_before_it_connects(slack_env: dict[str, str], standin: SlackStandin) -> None:
+    """Socket Mode takes a sample page through the analysis before its first event, so a model that is
+    not installed is said at start, in one line, not in the first shared link's thread."""
+    standin.add_app_token("xapp-1-A0-1-good")
+    env = {
+        **slack_env,
+        "SLACK_BOT_TOKEN": GOOD_TOKEN,
+        "SLACK_APP_TOKEN": "xapp-1-A0-1-good",
+        "CLAIMBOT_SPACY_MODEL": "en_no_such_model",
+    }
+    result = claimbot("run", env=env)
+    assert_one_clean_line(result, "cannot load the spaCy model 'en_no_such_model'")
+
+
+@pytest.mark.backends("sqlite")
 @pytest.mark.parametrize("command", ["run", "serve"])
 def test_unreachable_slack_is_one_line(fresh_db_url: str, command: str) -> None:
     env = {

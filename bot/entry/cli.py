@@ -23,6 +23,8 @@ from bot.errors import BotError, reason_of
 from storage.search import MAX_LIMIT
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from bot.claims import Claim
     from bot.services import Services
 
@@ -185,17 +187,11 @@ def extract(
     """Print the claims of one or more articles (nothing is stored)."""
     from bot.claims import extract_claims
     from bot.reading import inputs as inputs_mod
-    from bot.services import shared_pipeline
     from bot.views.cards import card_from_claims
     from bot.views.render import card_text
 
     settings = _settings(ctx)
-    try:
-        nlp = shared_pipeline(settings.spacy_model)
-    except (OSError, ValueError) as exc:
-        raise fail(
-            f"cannot load the spaCy model {settings.spacy_model!r}: {str(exc).splitlines()[0]}"
-        ) from None
+    nlp = _load_pipeline(settings)
     failed = 0
 
     def emit(loaded: Any) -> None:
@@ -695,6 +691,18 @@ def _installed_again(ctx: typer.Context, team: str) -> None:
         logger.info("workspace %s installed again within its grace period: its data stays", team)
 
 
+def _load_pipeline(settings: Settings) -> Language:
+    """The spaCy pipeline, or a short message on stderr and exit 1 when CLAIMBOT_SPACY_MODEL names none."""
+    from bot.services import shared_pipeline
+
+    try:
+        return shared_pipeline(settings.spacy_model)
+    except (OSError, ValueError) as exc:
+        raise fail(
+            f"cannot load the spaCy model {settings.spacy_model!r}: {str(exc).splitlines()[0]}"
+        ) from None
+
+
 def _prepare_slack(ctx: typer.Context, *, socket_mode: bool) -> Settings:
     """Everything a Slack process checks before it starts: settings, database, credentials."""
     settings = _settings(ctx)
@@ -735,9 +743,13 @@ def run(ctx: typer.Context) -> None:
     from bot.entry.app import SlackConfigError
     from bot.entry.runtime import build_runtime
     from bot.entry.socket_mode import socket_mode_handler
+    from bot.pipeline import warm_up
 
     settings = _prepare_slack(ctx, socket_mode=True)
     assert settings.slack_app_token is not None
+    # Before the first event, as `serve` does before it listens: the first share costs what the hundredth
+    # does, and the runtime's start puts the pipeline out of the garbage collector's reach (settle_heap).
+    warm_up(_load_pipeline(settings))
     try:
         runtime = build_runtime(settings, socket_mode=True)
     except (SlackConfigError, BoltError) as exc:

@@ -16,7 +16,7 @@ from bot.jobs.queue import CeleryQueue, JobQueue, resume_loop, resume_pending
 from bot.jobs.retention import run_retention
 from bot.jobs.scheduler import Clock, DigestScheduler, slack_poster, utc_now
 from bot.jobs.shares import release_this_process
-from bot.services import Services
+from bot.services import Services, settle_heap
 from handlers.deps import AppDeps
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class Runtime:
         if not self.started:
             self.started = True
             sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+            settle_heap()
             if self.scheduler is not None:
                 self.scheduler.start()
             resume_pending(self.services, self.deps.queue)

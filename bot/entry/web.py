@@ -26,7 +26,7 @@ from bot import logs
 from bot.config import Settings
 from bot.entry.runtime import Runtime, assemble_runtime
 from bot.pipeline import warm_up
-from bot.services import Services, shared_pipeline
+from bot.services import Services, settle_heap, shared_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +50,14 @@ class ClaimbotWSGI:
     def preload(self) -> None:
         """Everything slow, before gunicorn listens and forks: the spaCy pipeline (seconds to load,
         read-only after, shared by the workers' memory), the schema check and the Bolt app (Slack's
-        auth.test), and a sample page's analysis (bot/pipeline.py:warm_up). No thread is started and no
-        connection is kept: neither may cross a fork."""
+        auth.test), and a sample page's analysis (bot/pipeline.py:warm_up); then the heap is settled
+        (services.settle_heap). No thread is started and no connection is kept: neither may cross a fork."""
         warm_up(shared_pipeline(self.settings.spacy_model))
         with self._lock:
             self._runtime = assemble_runtime(self.settings)
             self._runtime.services.engine.dispose()  # each worker opens its own connections
             self._handler = wsgi_handler(self._runtime)
+        settle_heap()
 
     def start(self) -> None:
         """Start this process's runtime: its clocks, its job threads, the sweep of work left behind."""

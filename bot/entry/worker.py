@@ -50,9 +50,10 @@ def _warm_before_fork(settings: Settings, state: _WorkerState) -> None:
     def _warm(**_: object) -> None:
         from bot.jobs import shares  # noqa: F401  (the job's imports: trafilatura, the extractor)
         from bot.pipeline import warm_up
-        from bot.services import shared_pipeline
+        from bot.services import settle_heap, shared_pipeline
 
         warm_up(shared_pipeline(settings.spacy_model))
+        settle_heap()
 
 
 def _stop_gracefully(settings: Settings, state: _WorkerState) -> None:
