@@ -21,8 +21,10 @@ services:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# One pytest process per core (at most 4; each loads the spaCy pipeline once); a file's tests stay in one
+# process (--dist loadfile): they share its module fixtures and its Redis database number.
 test: services $(STAMP) lint
-	$(BIN)/python -m pytest -q --db=both
+	$(BIN)/python -m pytest -q --db=both -n auto --maxprocesses 4 --dist loadfile
 
 # The attribution bench needs the PolNeAR gold file (see bench/attribution.py); without it, it says how to make it.
 bench: $(STAMP)
