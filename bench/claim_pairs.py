@@ -38,8 +38,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.claims import COMPONENT, Claim, extract_claims, load_pipeline  # noqa: E402
+from bot.claims.figure_relations import relate  # noqa: E402
 from bot.claims.lexicon import load_lexicon  # noqa: E402
-from bot.claims.measures import MeasuredFigure, measure_figures, relate  # noqa: E402
+from bot.claims.measures import MeasuredFigure, measure_figures  # noqa: E402
 from bot.claims.quantities import find_quantities  # noqa: E402
 from storage.figures import WINDOW_DAYS  # noqa: E402
 from storage.repository import source_key  # noqa: E402

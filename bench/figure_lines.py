@@ -17,7 +17,7 @@ store_article, store_figures; only its spaCy analysis is replaced by the cached 
 storage.repository.complete_share, and the thread's reply (bot.jobs.shares.reply_outcomes ->
 bot.features.cards.reply_card). The lines are those of the reply: storage.figures.earlier_figures asked
 exactly as bot.features.cards.figure_context asks it (the thread's shown claims, the sharer's channel,
-the rules of bot.claims.measures.relate, the story's other copies excluded), rendered by
+the rules of bot.claims.figure_relations.relate, the story's other copies excluded), rendered by
 bot/views/figure_context.py and checked against the card's own text. A line is `on_card` when its claim is
 one the card lists (nested repeats folded, a story copy's repeated claims left out), `in_first` when it is
 among the first `summary_max_claims` the thread shows before "Show all".
@@ -56,7 +56,8 @@ from scratch import scratch_database  # noqa: E402
 
 from bot import pipeline  # noqa: E402
 from bot.claims import Claim  # noqa: E402
-from bot.claims.measures import MeasuredFigure, measure_figures, relate  # noqa: E402
+from bot.claims.figure_relations import relate  # noqa: E402
+from bot.claims.measures import MeasuredFigure, measure_figures  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.jobs.shares import reply_outcomes  # noqa: E402
 from bot.reading.article import ArticleText  # noqa: E402

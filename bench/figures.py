@@ -9,8 +9,9 @@ channel in twenty) in a scratch database, plus one figure row for --figure-share
 drawn Zipf-like from --measures keys (the most common one carries about a tenth of all figures, like a story
 everyone follows), the day of its article, a source of its claim. Each look-up is what a thread asks for an
 article: its ten claims' earlier figures, as seen from the article's own channel in workspace T1, with the
-real rules (bot.claims.measures.relate) and the default window. "any article" picks articles at random;
-"busiest measure" picks articles whose figures are all of the most common measure (the most candidates).
+real rules (bot.claims.figure_relations.relate) and the default window. "any article" picks articles at
+random; "busiest measure" picks articles whose figures are all of the most common measure (the most
+candidates).
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from scratch import scratch_database  # noqa: E402
 
+from bot.claims.figure_relations import relate  # noqa: E402
 from bot.claims.figure_values import interval  # noqa: E402
-from bot.claims.measures import relate  # noqa: E402
 from storage.db import make_engine, make_session_factory, upgrade  # noqa: E402
 from storage.figures import WINDOW_DAYS, earlier_figures  # noqa: E402
 from storage.models import ClaimFigure  # noqa: E402

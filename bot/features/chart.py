@@ -29,8 +29,8 @@ import sqlalchemy as sa
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.claims.figure_relations import relate
 from bot.claims.figure_values import COUNT, PERCENT, figure_value, stem, unit_of
-from bot.claims.measures import relate
 from bot.services import Services
 from bot.slack.ops import UploadRefused, upload_file
 from bot.views.chart import ChartPoint, ChartSeries, ChartSpec, chart_figure, figure_png

@@ -1,6 +1,7 @@
 """The rules that keep an "Earlier" or "Differs" line from pairing figures that are not the same count
-(bot/claims/measures.py, figure_values.py, quantities.py), one test per rule with a negative that still
-works. The sentences are of the kind a run over real articles showed going wrong (bench/figure_lines.py)."""
+(bot/claims/measures.py, figure_relations.py, figure_values.py, quantities.py), one test per rule with a
+negative that still works. The sentences are of the kind a run over real articles showed going wrong
+(bench/figure_lines.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from functools import partial
 import pytest
 from spacy.language import Language
 
+from bot.claims.figure_relations import relate
 from bot.claims.figure_values import reach, vague
 from bot.claims.lexicon import load_lexicon
-from bot.claims.measures import relate
 from bot.claims.quantities import find_quantities
 from tests.claims import figures
 from tests.claims.figures import Fig, fig

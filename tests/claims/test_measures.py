@@ -1,6 +1,6 @@
-"""What a figure measures and how two figures relate (bot/claims/measures.py), on claims as they are stored:
-quantities (value, text, counted, bound), content, entities. The sentences are news sentences of the kind
-the issue names; the last test runs the real extractor on the sample articles."""
+"""What a figure measures and how two figures relate (bot/claims/measures.py, figure_relations.py), on claims
+as they are stored: quantities (value, text, counted, bound), content, entities. The sentences are news
+sentences of the kind the issue names; the last test runs the real extractor on the sample articles."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 from spacy.language import Language
 
 from bot.claims import extract_claims
+from bot.claims.figure_relations import relate
 from bot.claims.figure_values import figure_value, interval, rounding_step, unit_of
-from bot.claims.measures import MeasuredFigure, measure_figures, relate
+from bot.claims.measures import MeasuredFigure, measure_figures
 from bot.reading.article import extract_article
 from tests.claims.figures import Fig, Q, fig, key, measured, one
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from spacy.language import Language
 from sqlalchemy.orm import Session
 
-from bot.claims.measures import relate
+from bot.claims.figure_relations import relate
 from bot.config import Settings
 from bot.pipeline import figure_records, ingest
 from bot.services import Services
