@@ -26,6 +26,12 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w.lower() not in _NAME_JOINERS and w[:1].isupper())
 
 
+def _named(ref: Referent, words: frozenset[str]) -> bool:
+    """A person the claim's own words name by surname (organisations name themselves: "the company said
+    Apple Music grew")."""
+    return ref.kind == "person" and bool(ref.name.split()) and ref.name.split()[-1] in words
+
+
 @dataclass(slots=True)
 class Referent:
     """Someone or something that can be a source, with everything learnt about it so far."""
@@ -173,15 +179,18 @@ class Resolver:
         self._events.insert(bisect.bisect_right(keys, (event.pos, not event.salient)), event)
 
     # -- resolution --------------------------------------------------------------------------------
-    def resolve(self, mention: Mention, pos: int) -> Referent | None:
+    def resolve(self, mention: Mention, pos: int, named: frozenset[str] = frozenset()) -> Referent | None:
+        """``named``: the words of what the speaker claims. A pronoun or a descriptor never resolves to a
+        person the claim names ("his claim that he visited Epstein" is not Epstein's): reported speech
+        names others; a speaker is "he" or "I" in it."""
         if mention.ref == "relative" and mention.antecedent is not None:
-            return self.resolve(mention.antecedent, mention.antecedent.span[0])
+            return self.resolve(mention.antecedent, mention.antecedent.span[0], named)
         if mention.ref in {"name", "unnamed"}:
             return self.add(mention, pos)
         if mention.ref == "pronoun":
-            return self._pronoun(mention, pos)
+            return self._pronoun(mention, pos, named)
         if mention.ref == "descriptor":
-            return self._descriptor(mention, pos)
+            return self._descriptor(mention, pos, named)
         return None
 
     def _before(self, pos: int, window: int | None) -> list[Event]:
@@ -191,12 +200,17 @@ class Resolver:
             out = [e for e in out if e.sent >= sent - window]
         return out[::-1]
 
-    def _pronoun(self, mention: Mention, pos: int) -> Referent | None:
+    def _pronoun(self, mention: Mention, pos: int, named: frozenset[str]) -> Referent | None:
         gender = mention.gender
         if gender in {"male", "female"}:
 
             def fits(r: Referent) -> bool:
-                return r.kind == "person" and r.gender in {None, gender} and not r.plural
+                return (
+                    r.kind == "person"
+                    and r.gender in {None, gender}
+                    and not r.plural
+                    and not _named(r, named)
+                )
         elif gender == "plural":
 
             def fits(r: Referent) -> bool:  # "they" is people or a body, not a place ("California")
@@ -224,12 +238,19 @@ class Resolver:
             found.gender = gender
         return found
 
-    def _descriptor(self, mention: Mention, pos: int) -> Referent | None:
+    def _descriptor(self, mention: Mention, pos: int, named: frozenset[str]) -> Referent | None:
         word = mention.descriptor or ""
         events = self._before(pos, None)
         if mention.kind == "person":
             return next(
-                (e.referent for e in events if e.referent.kind == "person" and word in e.referent.roles), None
+                (
+                    e.referent
+                    for e in events
+                    if e.referent.kind == "person"
+                    and word in e.referent.roles
+                    and not _named(e.referent, named)
+                ),
+                None,
             )
         orgs = [e for e in events if e.referent.kind == "organization"]
         kinds = self.lexicon.organization_synonyms.get(word, frozenset()) | {word}

@@ -120,13 +120,17 @@ def headline_subjects(doc: Doc) -> dict[str, str]:
     return {"person": name} if mentions[surname] >= 2 else {}
 
 
-def _source_from(ref: Referent | None, mention: Mention, headline: dict[str, str]) -> Source:
+def _source_from(
+    ref: Referent | None, mention: Mention, headline: dict[str, str], named: frozenset[str] = frozenset()
+) -> Source:
     if ref is None:
         name = None
         if mention.ref == "descriptor":
             name = strip_name(mention.text)
             subject = headline.get(mention.kind or "")
-            if subject is not None:
+            # the story's subject, unless the claim is about them ("The house where Adolf Hitler was born
+            # will be turned into a police station, Austria's interior minister said")
+            if subject is not None and subject.split()[-1] not in named:
                 return Source(name=subject, kind=mention.kind, mention=mention, role=name)
         return Source(
             name=name,
@@ -138,6 +142,30 @@ def _source_from(ref: Referent | None, mention: Mention, headline: dict[str, str
     role = mention.role or ref.role
     aliases = tuple(a for a in ref.aliases if a != ref.name)
     return Source(name=ref.name, kind=ref.kind, mention=mention, role=role, aliases=aliases)
+
+
+_SIDE_CLAUSES = frozenset({"relcl", "acl", "advcl", "pcomp"})
+
+
+def _others_named(doc: Doc, content: tuple[int, int]) -> frozenset[str]:
+    """The proper names in a claim's words but for its clauses' subjects: the people a claim is about ("he
+    visited Epstein", "the house where Adolf Hitler was born"), which its speaker is not. A clause's subject
+    may be the speaker in words the parser padded onto the claim ("Sondland has amended his testimony —
+    'I now do recall,' he said")."""
+    span = doc.char_span(*content, alignment_mode="expand")
+    if span is None:
+        return frozenset()
+    named = set()
+    for t in span:
+        if t.pos_ != "PROPN":
+            continue
+        head = t
+        while head.dep_ in {"compound", "flat"} and head.head != head:
+            head = head.head
+        subject = head.dep_ in {"nsubj", "nsubjpass"} and head.head.dep_ not in _SIDE_CLAUSES
+        if not subject:
+            named.add(t.text)
+    return frozenset(named)
 
 
 def _resolve(doc: Doc, drafts: list[Draft], resolver: Resolver, lexicon: Lexicon) -> dict[int, Source]:
@@ -154,8 +182,9 @@ def _resolve(doc: Doc, drafts: list[Draft], resolver: Resolver, lexicon: Lexicon
             src = Source()
         else:
             mention = analyse(d.subject, lexicon)
-            ref = resolver.resolve(mention, mention.span[0])
-            src = _source_from(ref, mention, headline)
+            named = _others_named(doc, d.content)
+            ref = resolver.resolve(mention, mention.span[0], named)
+            src = _source_from(ref, mention, headline, named)
             if ref is not None:
                 resolver.speak(ref, d.order)
         sources[key] = src

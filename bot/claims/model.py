@@ -18,6 +18,7 @@ AttributionAct = Literal[
     "perception",
     "action",
     "question",
+    "command",
     "negated",
     "hypothetical",
     "narration",

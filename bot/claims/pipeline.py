@@ -11,6 +11,8 @@ from spacy.tokens import Doc
 
 from .component import COMPONENT, PARAGRAPHS, register_components
 from .finder import TITLE
+from .furniture import furniture_ranges
+from .lexicon import load_lexicon
 from .model import Claim, Quantity
 from .ranking import rank
 from .thesis import thesis_claims
@@ -101,7 +103,8 @@ def extract_claims(
         claims = []
         for start, end in _chunks(text, chunk_chars):
             claims.extend(_shift(c, start) for c in _analyse(nlp, text[start:end], title)._.claims or [])
-    claims += thesis_claims(text, genre, author, [c.content_span for c in claims if c.shown])
+    taken = [c.content_span for c in claims if c.shown]
+    claims += thesis_claims(text, genre, author, taken, furniture_ranges(text, load_lexicon()))
     return rank(claims, text, title)
 
 

@@ -409,6 +409,8 @@ def according_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
                 phrase_end = max(obj.right_edge.i, last.i) + 1
                 before = trim(doc, sent.start, tok.i) if tok.i > sent.start else None
                 after = trim(doc, phrase_end, sent.end) if phrase_end < sent.end else None
+                if before and after and doc[after[0]].tag_ == "VBG":
+                    after = None  # "X is under inquiry, according to Y, adding to its woes": a gloss
                 if before and after and min(before[1] - before[0], after[1] - after[0]) >= 3:
                     content = (before[0], after[1])
                 else:

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .lexicon import Lexicon
 from .model import AttributionAct
-from .rules import Draft, light_cue
+from .rules import Draft, is_quote_mark, light_cue
 
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 NOT_SPEAKER_LABELS = frozenset(
@@ -35,12 +35,21 @@ NOT_SPEAKER_LABELS = frozenset(
 )
 NEGATIONS = frozenset({"not", "n't", "never", "nor", "neither", "no"})
 QUESTION_CUES = frozenset({"ask", "question", "wonder", "inquire", "enquire", "query", "quiz"})
+ORDER_CUES = frozenset({"order", "command"})
+# shouted words are a command when they give one ("Open the door! We're coming in!" an officer shouts), but a
+# shouted denial is still a claim ("I didn't do it!" he yelled)
+SHOUT_CUES = frozenset({"shout", "yell", "scream", "bark", "holler"})
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
 VAGUE = frozenset({"others", "some", "many", "few", "several", "someone", "somebody", "anyone", "everyone"})
 RELATIVES = frozenset({"which", "who", "whom", "whose"})
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 DANGLING = frozenset({"AUX", "DET", "ADP", "CCONJ", "SCONJ"})
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 MIN_WORDS = 4  # "said it was possible": a reported content this short has lost what it is about
+SHORT_WORDS = 5  # a quotation this short says something by itself only when it names what it is about
+# a short quotation opening with one of these points at what the speaker was asked or shown, which the
+# thread does not show ("That's perfect," he said); "I" and "we" are the speaker, and stand alone
+POINTING = frozenset({"that", "this", "it", "these", "those", "they", "he", "she", "you", "there"})
 _WORDS = re.compile(r"\w+")
 # agent nouns that the lexicon's role lists cannot all hold: "teachers", "analyst", "residents", "Democrats"
 _AGENT = re.compile(
@@ -59,6 +68,8 @@ def cue_act(d: Draft, lexicon: Lexicon) -> AttributionAct:
     if d.kind == "continuation":
         return "narration"
     verb = d.verb
+    if verb is None and d.parent is not None and d.kind == "direct":
+        return cue_act(d.parent, lexicon)  # '"Hands up!" an officer ordered. "Step out."': an order too
     if verb is None:
         return "communication"
     if _negated(verb, lexicon):
@@ -72,6 +83,8 @@ def cue_act(d: Draft, lexicon: Lexicon) -> AttributionAct:
         return "negated"  # "declined to confirm that ...", "refused to say whether ..."
     if lemma in QUESTION_CUES:
         return "question"
+    if lemma in ORDER_CUES or (lemma in SHOUT_CUES and _gives_an_order(verb.doc, d.content)):
+        return "command"  # an order given is not a claim made: "Step out," an officer ordered
     if lemma in lexicon.belief_verbs:
         return "belief"
     if lemma in lexicon.perception_verbs and lemma not in lexicon.finding_verbs:
@@ -85,6 +98,17 @@ def cue_act(d: Draft, lexicon: Lexicon) -> AttributionAct:
     if verb.pos_ == "NOUN":  # "his claim that ...", "the announcement that ..."
         return "communication" if lemma in lexicon.noun_cues else "belief"
     return "action"
+
+
+def _gives_an_order(doc: Doc, content: tuple[int, int]) -> bool:
+    """A sentence of the content is an imperative: its root a verb's base form with no subject ("Open the
+    door!", "Let me see your hands!")."""
+    span = doc.char_span(*content, alignment_mode="expand")
+    if span is None:
+        return False
+    roots = {t.sent.root for t in span if t.sent.root in span}
+    roots |= {t for t in span if t.dep_ == "ROOT" or (t.dep_ in {"conj", "parataxis"} and t.tag_ == "VB")}
+    return any(r.tag_ == "VB" and not any(c.dep_ in SUBJECTS for c in r.children) for r in roots)
 
 
 def _negated(verb: Token, lexicon: Lexicon) -> bool:
@@ -211,11 +235,13 @@ def _content_fits(d: Draft, furniture: list[tuple[int, int]], doc: Doc, lexicon:
         return False  # a question asked is not a claim made, quoted or not
     if any(s < fe and fs < e for fs, fe in furniture):
         return False
-    if d.kind == "direct" or d.quotes:
-        return True
     span = doc.char_span(s, e, alignment_mode="expand")
     if span is None:
         return False
+    if _needs_its_context(span):
+        return False
+    if d.kind == "direct" or d.quotes:
+        return True
     if span[0].lower_ in RELATIVES:
         return False  # "which it said crashed ...": the clause's subject is outside the content
     if span[-1].pos_ in DANGLING:
@@ -232,6 +258,23 @@ def _content_fits(d: Draft, furniture: list[tuple[int, int]], doc: Doc, lexicon:
     # "called for better pay": a demand's object is its content; other bare noun phrases report an act
     # ("announced the potential exchange", "declared a state of emergency"), not what was claimed
     return verb is not None and d.cue is not None and d.cue[1] > verb.idx + len(verb.text)
+
+
+def _needs_its_context(span: Span) -> bool:
+    """Words a reader cannot take as a claim without the sentence around them: a short fragment with no
+    verb ("gas chamber", "an articulated lorry crash": what it names is outside), a short one that points
+    outside ("That goes a long way"), or reported words opening with a verb whose subject was cut off
+    ("was a 'great success'")."""
+    words = [t for t in span if not (t.is_punct or t.is_space or is_quote_mark(t))]
+    if not words:
+        return True
+    cut = not is_quote_mark(span[0])  # a speaker may drop a subject ("Came down to a few points"); a cut may
+    if cut and words[0].tag_ in FINITE and words[0].dep_ not in {"aux", "auxpass"}:
+        return not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in words[0].children)
+    if len(words) > SHORT_WORDS:
+        return False
+    # reported words' "he" is the speaker ("said he will run again"); a quotation's points outside it
+    return (not cut and words[0].lower_ in POINTING) or not any(t.tag_ in FINITE for t in words)
 
 
 def _said_to(span: Span, verb: Token, lexicon: Lexicon) -> bool:

@@ -27,15 +27,25 @@ _ENDS = re.compile(r"[.!?\"'”’]\)?\s*$")
 # "TOM ELLIOTT IT'S nice to ...": another columnist's teaser closing the page, not this writer's words
 _OTHER_BYLINE = re.compile(r"^[A-Z][A-Z'’.-]+ [A-Z][A-Z'’.-]+ ")
 _QUOTES = re.compile('["“”«»]')
+# an address, a handle or a link: the page's footer talks to its readers ("And here's our email: ..."), a
+# writer's verdict does not
+_CONTACT = re.compile(r"\S+@\S+\.\w+|(?<!\w)@\w+|https?://")
 _WORD = re.compile(r"\w+")
 _SALUTATION = re.compile(r"DEAR ([A-Z][A-Z .'’-]+?):\s*")
 _SIGNATURE = re.compile(r"(?:--|—|–)\s*([A-Z][A-Z .'’-]+?)\s*$")
 
 
 def thesis_claims(
-    text: str, genre: str | None, author: str | None, taken: Sequence[tuple[int, int]] = ()
+    text: str,
+    genre: str | None,
+    author: str | None,
+    taken: Sequence[tuple[int, int]] = (),
+    furniture: Sequence[tuple[int, int]] = (),
 ) -> list[Claim]:
-    """The writer's thesis claims for an argued piece; ``taken`` are spans other claims already hold."""
+    """The writer's thesis claims for an argued piece; ``taken`` are spans other claims already hold,
+    ``furniture`` the lines of page furniture (furniture.py): a page's closing lines are often its
+    footer ("Follow us on ...", "The views expressed ... do not necessarily reflect ..."), not the
+    writer's verdict."""
     if genre == "letters":
         spans = [(s, e, CLOSING_SALIENCE, signer) for s, e, signer in _letters(text)]
     elif not author or genre not in {"opinion", "analysis", "review", "advice"}:
@@ -43,7 +53,7 @@ def thesis_claims(
     elif genre == "advice":
         spans = [(s, e, LEAD_SALIENCE, author) for s, e in _answers(text)]
     else:
-        spans = [(s, e, salience, author) for s, e, salience in _lead_and_close(text, genre)]
+        spans = [(s, e, salience, author) for s, e, salience in _lead_and_close(text, genre, furniture)]
     out = []
     for s, e, salience, writer in spans:
         words = text[s:e]
@@ -65,7 +75,9 @@ def thesis_claims(
     return out
 
 
-def _lead_and_close(text: str, genre: str) -> list[tuple[int, int, float]]:
+def _lead_and_close(
+    text: str, genre: str, furniture: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, float]]:
     """The first sentences of the lead (not for an analysis) and of the closing paragraph."""
     paragraphs = [
         p
@@ -73,6 +85,8 @@ def _lead_and_close(text: str, genre: str) -> list[tuple[int, int, float]]:
         if len(_WORD.findall(p.group())) >= MIN_WORDS
         and _ENDS.search(p.group())  # a heading or a teaser ends no sentence
         and not _OTHER_BYLINE.match(p.group())
+        and not any(p.start() < fe and fs < p.end() for fs, fe in furniture)
+        and not _CONTACT.search(p.group())
     ]
     picks = []
     if paragraphs and genre != "analysis":

@@ -144,3 +144,33 @@ def test_a_possessor_between_a_quotation_and_its_cue_names_whose_speaker_it_is(n
     mayor = by_content(claims, "administration building")
     assert (mayor.source, mayor.role) == ("Ihor Kolykhayev", "city's mayor")
     assert by_content(claims, "We will not leave").source == "company's chief executive"
+
+
+def test_a_pronoun_speaker_is_not_the_person_the_claim_names(nlp: Language) -> None:
+    """Reported speech names others; its speaker is "he" in it: "his claim that he visited Lindqvist" is not
+    Lindqvist's claim, however recently Lindqvist spoke."""
+    text = (
+        "Councillor Tomas Brennan met the developer Erik Lindqvist in March. Lindqvist has denied that the "
+        "meeting ever took place. But the most telling contradiction was his claim that he visited Lindqvist "
+        "in Oslo in 2018."
+    )
+    c = by_content(extract_claims(nlp, text), "visited Lindqvist")
+    assert c.source == "Tomas Brennan"
+    # the claim's own subject may be its speaker when the parser pads the narration onto it
+    padded = (
+        "Councillor Tomas Brennan spoke to reporters on Monday. Yet Brennan has already changed his account "
+        "once — “I now do recall the meeting,” he said."
+    )
+    assert by_content(extract_claims(nlp, padded), "recall").source == "Tomas Brennan"
+
+
+def test_the_headline_subject_is_not_the_speaker_of_a_claim_about_them(nlp: Language) -> None:
+    """An unnamed descriptor speaks as the story's subject (news convention) unless the claim names that
+    subject: then the descriptor stays as written."""
+    text = (
+        "The house where Winston Churchill was born will be turned into a museum, Britain's culture minister "
+        "said on Tuesday.\n\nAlthough Churchill was born at Blenheim in 1874, the family moved to London "
+        "soon after.\n\nHistorians have long noted that Churchill rarely spoke of the house."
+    )
+    claims = extract_claims(nlp, text, title="House Churchill was born in to become museum")
+    assert by_content(claims, "museum").source == "Britain's culture minister"

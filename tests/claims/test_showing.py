@@ -251,3 +251,51 @@ def test_said_to_expect_is_what_was_said(nlp: Language) -> None:
 def test_an_order_to_someone_is_not_what_was_said(nlp: Language) -> None:
     text = "The manager told staff to leave the building before the inspectors arrived on Monday."
     assert shown(nlp, text) == []
+
+
+# --- orders and fragments
+
+
+def test_an_order_given_is_not_a_claim(nlp: Language) -> None:
+    text = (
+        'Officers forced the door of the flat. "Hands! Let me see your hands!" an officer ordered. '
+        '"Step out."\n\n"Get down on the floor!" another officer shouted.'
+    )
+    claims = extract_claims(nlp, text)
+    assert {c.act for c in claims if c.kind == "direct"} == {"command"}
+    assert shown(nlp, text) == []
+
+
+def test_a_shouted_statement_is_still_a_claim(nlp: Language) -> None:
+    text = '"I did not set that fire!" the defendant shouted as the verdict was read out in court.'
+    (c,) = shown(nlp, text)
+    assert (c.source, c.cue) == ("defendant", "shouted")
+
+
+def test_words_that_need_the_sentence_around_them_are_not_shown(nlp: Language) -> None:
+    for text in (
+        '"That\'s perfect," coach Bruce Allaire said after the game on Saturday night.',
+        'Chief Minister Dana Whitcombe turned to Twitter last month to describe her city as a "gas chamber."',
+        "Prince Harold, the nearly 60-year-old younger brother of the heir to the throne, has reportedly "
+        "told friends and family that the interview aired at the weekend was a “great success”.",
+    ):
+        assert shown(nlp, text) == [], text
+    # a short quotation that names what it is about, or whose speaker dropped the subject, stands alone
+    for text, words in (
+        ('"Our nation is in danger," Prime Minister Habib Ortiz declared.', "Our nation is in danger"),
+        ('"Came down to a few points," Reilly Opelka said after the match.', "Came down to a few points"),
+        ("Senator Maria Lopez said she will run again.", "she will run again"),
+    ):
+        assert [words in c.content for c in shown(nlp, text)] == [True], text
+
+
+def test_according_to_leaves_out_the_writers_gloss_after_it(nlp: Language) -> None:
+    text = (
+        "The state attorney general is investigating the lender, according to two people familiar with the "
+        "matter, adding to a mounting series of problems for the company."
+    )
+    (c,) = shown(nlp, text)
+    assert c.content == "The state attorney general is investigating the lender"
+    kept = "Prices will rise next year, according to analysts at the bank, and wages will follow them."
+    (k,) = shown(nlp, kept)
+    assert k.content.endswith("wages will follow them")

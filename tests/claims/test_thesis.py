@@ -98,3 +98,16 @@ def test_a_letter_to_the_editor_is_its_signers_claim() -> None:
     assert genre_of("https://www.mercurynews.com/2023/01/16/letters-1119", "Letters: Coddling", None) == (
         "letters"
     )
+
+
+def test_a_pages_footer_is_not_the_writers_closing_claim(nlp: Language) -> None:
+    footer = (
+        COLUMN + "\n\nThe Herald is committed to publishing a diversity of letters. We’d like to hear what "
+        "you think. And here's our email: letters@herald.example.\n\n"
+        "Follow The Herald Opinion section on Facebook, Twitter (@HeraldOpinion) and Instagram.\n\n"
+        "The views and opinions expressed in the article do not necessarily reflect those of The Herald."
+    )
+    claims = extract_claims(nlp, footer, author="Tom Rogan", genre="opinion")
+    closing = [c.content for c in claims if c.kind == "thesis"][-1]
+    assert closing == "In short, slaughter is likely coming to Hong Kong."
+    assert not any("Facebook" in c.content or "views" in c.content for c in claims if c.shown)
