@@ -148,6 +148,12 @@ class Resolver:
             and full.split()[-1] == core[-1]
             and set(core) <= set(full.split())
         ]
+        if not found and len(core) == 1:
+            # a first name alone ("Dale wrote", after "her brother Dale Ford"), or a family name written
+            # first ("Liu" for "Liu Xiaoming"): the one person introduced with it
+            found = [full for full in self._persons if full.split()[0] == core[0]]
+            if len(found) != 1:
+                return None
         if len(found) > 1 and gender in {"male", "female"}:
             names = self.lexicon.male_names if gender == "male" else self.lexicon.female_names
             found = [f for f in found if f.split()[0].lower() in names] or found

@@ -193,6 +193,8 @@ def _role_text(tokens: list[Token]) -> str | None:
         words = words[:-1]
     if not words or not any(t.pos_ in {"NOUN", "PROPN"} and not t.like_num for t in words):
         return None  # "soft-spoken but firm", "55": a description or an age, not a role
+    if all(t.ent_type_ in {"GPE", "LOC", "NORP"} or t.is_punct or t.pos_ in {"ADP", "DET"} for t in words):
+        return None  # "Britain" cut from "China's ambassador to Britain": a place is no one's role
     doc = words[0].doc
     return doc[words[0].i : words[-1].i + 1].text.strip(" ,")
 

@@ -174,3 +174,24 @@ def test_the_headline_subject_is_not_the_speaker_of_a_claim_about_them(nlp: Lang
     )
     claims = extract_claims(nlp, text, title="House Churchill was born in to become museum")
     assert by_content(claims, "museum").source == "Britain's culture minister"
+
+
+def test_a_first_name_alone_is_the_one_person_introduced_with_it(nlp: Language) -> None:
+    text = (
+        "Martha Fry and her brother Dale Ford agreed to an interview over email.\n\n"
+        "“Our brother's personal life was his own business and did not change how we felt,” Dale wrote."
+    )
+    assert by_content(extract_claims(nlp, text), "personal life").source == "Dale Ford"
+    two = text.replace("Martha Fry", "Dale Evans")
+    assert by_content(extract_claims(nlp, two), "personal life").source == "Dale"
+
+
+def test_a_family_name_written_first_and_a_place_is_not_a_role(nlp: Language) -> None:
+    """"Liu" after "Liu Xiaming" (a family name first), and the role is the whole title, never the place
+    at its end ("Britain" cut from "China's ambassador to Britain")."""
+    text = (
+        "China’s ambassador to Britain Liu Xiaming has said that China has the power to end the unrest.\n\n"
+        "Liu said that the People’s Liberation Army could be deployed in the city within days."
+    )
+    c = by_content(extract_claims(nlp, text), "could be deployed")
+    assert (c.source, c.role) == ("Liu Xiaming", "China’s ambassador to Britain")
