@@ -261,6 +261,8 @@ def analyse(token: Token, lexicon: Lexicon) -> Mention:
             role_tokens = [t for t in role_tokens if t.i < person.start or t.dep_ != "punct"]
             role_tokens = [t for t in role_tokens if not (t.i >= person.end and t.is_punct)]
         elif appos:
+            # "Taylor Swift, her former record label and ...": a list, not what the person is
+            appos = [a for a in appos if a.lemma_.lower() not in lexicon.organization_nouns]
             role_tokens = before + [t for a in appos for t in a.subtree]
         role_tokens = [t for t in role_tokens if t.i < person.start or t.i >= person.end]
         # honorifics are not roles

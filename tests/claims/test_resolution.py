@@ -195,3 +195,13 @@ def test_a_family_name_written_first_and_a_place_is_not_a_role(nlp: Language) ->
     )
     c = by_content(extract_claims(nlp, text), "could be deployed")
     assert (c.source, c.role) == ("Liu Xiaming", "China’s ambassador to Britain")
+
+
+def test_an_organisation_listed_beside_a_person_is_not_their_role(nlp: Language) -> None:
+    text = (
+        "A row involving the singer Tara Quinn, her former record label and two senators is ending.\n\n"
+        '"I just want to be able to perform my own music," Tara Quinn said on Monday.'
+    )
+    c = by_content(extract_claims(nlp, text), "perform my own music")
+    assert (c.source, c.role) == ("Tara Quinn", None)
+
