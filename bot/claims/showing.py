@@ -51,7 +51,7 @@ MIN_WORDS = 4  # "said it was possible": a reported content this short has lost 
 SHORT_WORDS = 5  # a quotation this short says something by itself only when it names what it is about
 # a short quotation opening with one of these points at what the speaker was asked or shown, which the
 # thread does not show ("That's perfect," he said); "I" and "we" are the speaker, and stand alone
-POINTING = frozenset({"that", "this", "it", "these", "those", "they", "he", "she", "you", "there"})
+POINTING = frozenset({"that", "this", "it", "these", "those", "they", "he", "she", "you"})
 _WORDS = re.compile(r"\w+")
 # agent nouns that the lexicon's role lists cannot all hold: "teachers", "analyst", "residents", "Democrats"
 _AGENT = re.compile(
@@ -284,7 +284,9 @@ def _needs_its_context(span: Span) -> bool:
     words = [t for t in span if not (t.is_punct or t.is_space or is_quote_mark(t))]
     if not words:
         return True
-    cut = not is_quote_mark(span[0])  # a speaker may drop a subject ("Came down to a few points"); a cut may
+    # reported words, not a quotation: a verb opening them lost its subject to a cut, whereas a speaker may
+    # drop one ("Came down to a few points")
+    cut = not is_quote_mark(span[0])
     if cut and words[0].tag_ in FINITE and words[0].dep_ not in {"aux", "auxpass"}:
         return not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in words[0].children)
     if len(words) > SHORT_WORDS:

@@ -285,6 +285,7 @@ def test_words_that_need_the_sentence_around_them_are_not_shown(nlp: Language) -
         ('"Our nation is in danger," Prime Minister Habib Ortiz declared.', "Our nation is in danger"),
         ('"Came down to a few points," Reilly Opelka said after the match.', "Came down to a few points"),
         ("Senator Maria Lopez said she will run again.", "she will run again"),
+        ('"There is no evidence," the inspector Ana Ruiz said.', "There is no evidence"),
     ):
         assert [words in c.content for c in shown(nlp, text)] == [True], text
 
