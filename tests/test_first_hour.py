@@ -119,6 +119,19 @@ def test_run_loads_the_model_before_it_connects(slack_env: dict[str, str], stand
 
 
 @pytest.mark.backends("sqlite")
+def test_serve_says_a_missing_model_before_gunicorn_starts(slack_env: dict[str, str]) -> None:
+    env = {
+        **slack_env,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": GOOD_TOKEN,
+        "CLAIMBOT_SPACY_MODEL": "en_no_such_model",
+    }
+    result = claimbot("serve", "--port", "0", env=env)
+    assert_one_clean_line(result, "cannot load the spaCy model 'en_no_such_model'", "not installed")
+    assert "gunicorn" not in result.stderr.lower()
+
+
+@pytest.mark.backends("sqlite")
 @pytest.mark.parametrize("command", ["run", "serve"])
 def test_unreachable_slack_is_one_line(fresh_db_url: str, command: str) -> None:
     env = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -24,6 +25,12 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
 
 class ModelNotInstalledError(OSError):
     """The spaCy model named in the settings is not installed in this environment."""
+
+
+def model_installed(model_name: str) -> bool:
+    """Whether ``spacy.load(model_name)`` can find the model (an installed package or a folder), without
+    loading it: a process that loads it elsewhere (gunicorn's master) checks before it starts."""
+    return spacy.util.is_package(model_name) or Path(model_name).is_dir()
 
 
 def load_pipeline(model_name: str, **config: object) -> Language:

