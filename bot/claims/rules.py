@@ -343,6 +343,19 @@ def _light_draft(tok: Token, sent: Span) -> Draft | None:
     )
 
 
+def _said_what(verb: Token) -> bool:
+    """A free relative, "what X said": the cue's object is "what", right before its subject and cue with no
+    punctuation between ('"no matter what," one user commented' is a quotation's words, not one)."""
+    doc = verb.doc
+    return any(
+        c.dep_ == "dobj"
+        and c.lower_ == "what"
+        and c.i < verb.i
+        and not any(t.is_punct or is_quote_mark(t) for t in doc[c.i + 1 : verb.i])
+        for c in verb.children
+    )
+
+
 def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
     """Drafts for cue verbs with a clausal complement, a head clause ("..., he said") or a colon."""
     for sent in doc.sents:
@@ -355,6 +368,8 @@ def verb_drafts(doc: Doc, lexicon: Lexicon) -> Iterator[Draft]:
             cue = cue_span(tok, lexicon)
             if cue is None:
                 continue
+            if _said_what(tok):
+                continue  # "smaller than what McKinley said, but ...": what was said is not in this sentence
             subject = subject_of(tok)
             if not lexicon.is_cue(tok.lemma_):  # an object cue only: "X criticized Y for Z"
                 content = None if _after_quote(tok) else _content_of_object(tok, sent, lexicon)

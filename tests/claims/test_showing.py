@@ -327,3 +327,12 @@ def test_a_reported_question_is_not_a_claim(nlp: Language) -> None:
         assert shown(nlp, text) == [], text
     (c,) = shown(nlp, "Senator Jane Ortiz demanded that the minister resign over the leaked report.")
     assert c.act == "communication"
+
+
+def test_what_someone_said_is_not_the_clause_beside_it(nlp: Language) -> None:
+    """ "what X said" names the claim without saying it: the writer's verdict after it is not X's."""
+    text = (
+        "That is smaller than what Representative Dan Kowalski said, but his number is a reasonable "
+        "approximation given the uncertainty in the data."
+    )
+    assert not any(c.source and "Kowalski" in c.source for c in extract_claims(nlp, text))
