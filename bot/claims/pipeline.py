@@ -13,7 +13,6 @@ from spacy.tokens import Doc
 from .component import COMPONENT, PARAGRAPHS, register_components
 from .finder import TITLE
 from .furniture import furniture_ranges
-from .lexicon import load_lexicon
 from .model import Claim, Quantity
 from .ranking import rank
 from .thesis import thesis_claims
@@ -111,7 +110,8 @@ def extract_claims(
         for start, end in _chunks(text, chunk_chars):
             claims.extend(_shift(c, start) for c in _analyse(nlp, text[start:end], title)._.claims or [])
     taken = [c.content_span for c in claims if c.shown]
-    claims += thesis_claims(text, genre, author, taken, furniture_ranges(text, load_lexicon()))
+    lexicon = nlp.get_pipe(COMPONENT).lexicon  # the component's own words (its lexicon_path), not the default
+    claims += thesis_claims(text, genre, author, taken, furniture_ranges(text, lexicon))
     return rank(claims, text, title)
 
 

