@@ -110,7 +110,7 @@ def extract_claims(
         for start, end in _chunks(text, chunk_chars):
             claims.extend(_shift(c, start) for c in _analyse(nlp, text[start:end], title)._.claims or [])
     taken = [c.content_span for c in claims if c.shown]
-    lexicon = nlp.get_pipe(COMPONENT).lexicon  # the component's own words (its lexicon_path), not the default
+    lexicon = dict(nlp.pipeline)[COMPONENT].lexicon  # the component's own words (its lexicon_path)
     claims += thesis_claims(text, genre, author, taken, furniture_ranges(text, lexicon))
     return rank(claims, text, title)
 
